@@ -1,0 +1,81 @@
+# ecomops: the two commands are `make build` and `make test`.
+# Everything else is a step they call, runnable on its own.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+PY          := $(BIN)/python
+DBT         := $(BIN)/dbt
+STAMP       := $(VENV)/.installed
+
+export DBT_PROFILES_DIR   := $(CURDIR)/profiles
+export ECOMOPS_WAREHOUSE  ?= $(CURDIR)/warehouse.duckdb
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv build test lint dbt-build validate coverage pytest generate docs benchmark clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@echo "==> creating $(VENV) with pinned requirements ($(PYTHON_BOOT))"
+	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.11 is required: install it and run make again"; exit 1; }
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP) ## create the virtual environment from the pinned requirements
+
+dbt-build: $(STAMP) ## dbt build: seeds, models, data tests and unit tests into $ECOMOPS_WAREHOUSE
+	@echo "==> dbt build into $(ECOMOPS_WAREHOUSE)"
+	$(DBT) build
+
+validate: $(STAMP) ## Great Expectations checkpoint against the built warehouse
+	@echo "==> Great Expectations checkpoint"
+	$(BIN)/ecomops validate
+
+coverage: $(STAMP) ## documentation and key-test coverage gates (needs dbt docs generate)
+	@echo "==> coverage gates"
+	$(DBT) docs generate --quiet
+	$(BIN)/ecomops coverage
+
+build: $(STAMP) ## build the warehouse from the committed sample and run every check
+	@$(MAKE) --no-print-directory dbt-build
+	@$(MAKE) --no-print-directory validate
+	@echo
+	@echo "Warehouse: $(ECOMOPS_WAREHOUSE)"
+	@echo "Marts:     schema 'marts' (e.g. select * from marts.fct_orders)"
+	@echo "Quarantine: select * from staging.stg_quarantine__rows"
+
+lint: $(STAMP) ## sqlfluff over models, macros, analyses and dbt tests
+	@echo "==> sqlfluff lint"
+	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+
+pytest: $(STAMP) ## the Python test suite (uses the warehouse built by dbt-build)
+	@echo "==> pytest"
+	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) $(BIN)/pytest -q
+
+test: $(STAMP) ## everything CI runs: lint, dbt build + tests, coverage, GX, pytest
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory dbt-build
+	@$(MAKE) --no-print-directory coverage
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory pytest
+
+generate: $(STAMP) ## regenerate the committed sample (seeds/raw) from the default seed and scale
+	$(BIN)/ecomops generate --out seeds/raw
+
+docs: $(STAMP) ## dbt docs as one self-contained HTML file under target/
+	$(DBT) docs generate --static
+
+benchmark: $(STAMP) ## time generator + dbt build at scale (SCALE=…; see README)
+	$(BIN)/ecomops benchmark --scale $(or $(SCALE),10)
+
+clean: ## remove build outputs (keeps the virtual environment)
+	rm -rf target target_* logs reports $(ECOMOPS_WAREHOUSE)
