@@ -1,0 +1,149 @@
+"""Benchmark: generate raw data at a scale, build the warehouse on it, record
+the figures.
+
+Speed and memory are measured here, never in a timed test. Each step runs as a
+child process; its wall time and peak resident memory (``ru_maxrss`` of the
+children) are recorded. Results are appended to a JSON-lines file so runs on
+different machines can be compared.
+
+    ecomops benchmark --scale 10
+    ecomops benchmark --scale 330 --format parquet --skip-build   # 1M orders
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Step:
+    """One timed step of the benchmark."""
+
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+
+
+@dataclass
+class Result:
+    """A whole benchmark run."""
+
+    started_at: str
+    scale: float
+    raw_format: str
+    machine: str
+    cpus: int
+    steps: list[Step] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``ecomops benchmark``."""
+    parser.add_argument("--scale", type=float, default=10.0,
+                        help="generator scale factor (1 = the committed sample; default 10)")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--format", choices=["parquet", "csv"], default="parquet",
+                        help="raw file format written and read (default parquet)")
+    parser.add_argument("--workdir", type=pathlib.Path, default=None,
+                        help="where raw files and the warehouse go (default: a temporary directory, removed after)")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="only time the generator")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="dbt threads (default: the profile's)")
+    parser.add_argument("--record", type=pathlib.Path, default=REPO / "docs" / "benchmarks.jsonl",
+                        help="JSON-lines file the result is appended to (default docs/benchmarks.jsonl)")
+
+
+def _children_peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the largest child so far.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
+def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
+    print(f"[benchmark] {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=REPO, env=env)
+    seconds = time.perf_counter() - start
+    step = Step(name, round(seconds, 2), round(_children_peak_rss_mb(), 1), proc.returncode)
+    print(f"[benchmark] {name}: {step.seconds:.1f} s, exit {proc.returncode}", file=sys.stderr, flush=True)
+    return step
+
+
+def _count_rows(raw_dir: pathlib.Path, fmt: str) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect()
+    rows: dict[str, int] = {}
+    for path in sorted(raw_dir.glob(f"*.{fmt}")):
+        reader = "read_parquet" if fmt == "parquet" else "read_csv"
+        rows[path.stem] = con.execute(f"select count(*) from {reader}(?)", [str(path)]).fetchone()[0]
+    con.close()
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark and append the result to the record file."""
+    bin_dir = pathlib.Path(sys.executable).parent
+    owned = args.workdir is None
+    work = pathlib.Path(tempfile.mkdtemp(prefix="ecomops-bench-")) if owned else args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    raw_dir = work / "raw"
+    result = Result(
+        started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        scale=args.scale,
+        raw_format=args.format,
+        machine=f"{platform.machine()} {platform.system()}",
+        cpus=os.cpu_count() or 0,
+    )
+    env = dict(os.environ)
+    env.update(
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        ECOMOPS_WAREHOUSE=str(work / "warehouse.duckdb"),
+        DBT_TARGET_PATH=str(work / "target"),
+        DBT_LOG_PATH=str(work / "logs"),
+    )
+    try:
+        step = _timed(
+            "generate",
+            [sys.executable, "-m", "ecomops", "generate", "--scale", str(args.scale), "--seed",
+             str(args.seed), "--format", args.format, "--out", str(raw_dir)],
+            env,
+        )
+        result.steps.append(step)
+        if step.returncode != 0:
+            return step.returncode
+        result.rows = _count_rows(raw_dir, args.format)
+        if not args.skip_build:
+            vars_json = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
+            command = [str(bin_dir / "dbt"), "build", "--vars", vars_json,
+                       "--exclude", "resource_type:unit_test", "resource_type:seed"]
+            if args.threads:
+                command += ["--threads", str(args.threads)]
+            # Reference seeds are still needed when raw files are read directly.
+            seeds = _timed("dbt seed (reference)", [str(bin_dir / "dbt"), "seed", "--select",
+                                                    "path:seeds/reference", "--vars", vars_json], env)
+            result.steps.append(seeds)
+            result.steps.append(_timed("dbt build", command, env))
+    finally:
+        if owned:
+            shutil.rmtree(work, ignore_errors=True)
+    args.record.parent.mkdir(parents=True, exist_ok=True)
+    with args.record.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+    print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+    return max((s.returncode for s in result.steps), default=0)
