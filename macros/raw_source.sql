@@ -16,8 +16,12 @@
         {%- do ref(table_name) -%}
         {{ return(source_relation) }}
     {%- else -%}
-        {{ return(adapter.dispatch('raw_file_reader', 'ecomops')(raw_dir, table_name, var('raw_format', 'csv'))) }}
+        {{ return(raw_file_reader(raw_dir, table_name, var('raw_format', 'csv'))) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro raw_file_reader(raw_dir, table_name, raw_format) -%}
+    {{ return(adapter.dispatch('raw_file_reader', 'ecomops')(raw_dir, table_name, raw_format)) }}
 {%- endmacro %}
 
 {% macro default__raw_file_reader(raw_dir, table_name, raw_format) -%}

@@ -1,0 +1,7 @@
+"""``python -m ecomops.generate``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""The A/B test coupon_push_2025q2 (growth team).
+
+Users active between 2025-05-15 and 2025-06-15 are assigned at their first
+visit in that window, half to A (满200减20 coupon + daily wake-up push) and
+half to B (满300减30 coupon + a push every third day, the control). Their
+activity after assignment follows the group: 30-day retention (active on
+exactly day 30 after the assignment day) ~41.5% in A vs ~35.3% in B.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activity import pairs_key
+from .timeutil import NULL, day_index
+from .users import Users
+
+EXPERIMENT_ID = "coupon_push_2025q2"
+WINDOW = (dt.date(2025, 5, 15), dt.date(2025, 6, 15))
+RETENTION_30 = {"A": 0.415, "B": 0.353}
+AOV_TARGET = {"A": 250.0, "B": 225.0}
+COUPON = {"A": (200, 20), "B": (300, 30)}
+PUSH_DAYS = {"A": tuple(range(0, 10)), "B": (0, 3, 6, 9)}
+OVERRIDE_DAYS = 40
+
+
+@dataclass
+class Assignment:
+    """One row per assigned user, sorted by user index."""
+
+    user: np.ndarray
+    day: np.ndarray            # assignment day index
+    group: np.ndarray          # 0 = A, 1 = B
+    assigned_l: np.ndarray     # filled in once sessions exist (first session of the day)
+
+
+def assign(rng: np.random.Generator, users: Users, active_keys: np.ndarray, n_days: int) -> Assignment:
+    """Assign every non-test user active in the window, at the first active day in it."""
+    lo, hi = day_index(WINDOW[0]), day_index(WINDOW[1])
+    user = active_keys // n_days
+    day = active_keys % n_days
+    in_window = (day >= lo) & (day <= hi) & ~users.is_test[user]
+    user, day = user[in_window], day[in_window]
+    first = np.unique(user, return_index=True)[1]  # keys are sorted: first day per user
+    user, day = user[first], day[first]
+    group = np.zeros(len(user), dtype=np.int64)
+    group[rng.permutation(len(user))[: len(user) // 2]] = 1
+    return Assignment(user=user, day=day, group=group, assigned_l=np.full(len(user), NULL, dtype=np.int64))
+
+
+def override_activity(rng: np.random.Generator, assignment: Assignment, active_keys: np.ndarray,
+                      purchase_keys: np.ndarray, n_days: int) -> np.ndarray:
+    """Replace assigned users' activity in the 40 days after assignment by the group's.
+
+    Purchase days stay active. On day 30 exactly round(rate * n) users of
+    each group are active (purchases on that day count first).
+    """
+    user_of = active_keys // n_days
+    day_of = active_keys % n_days
+    start = np.full(int(user_of.max(initial=0)) + 1, np.iinfo(np.int64).max)
+    start[assignment.user] = assignment.day
+    window_end = np.full_like(start, -1)
+    window_end[assignment.user] = assignment.day + OVERRIDE_DAYS
+    drop = (day_of > start[user_of]) & (day_of <= window_end[user_of])
+    drop &= ~np.isin(active_keys, purchase_keys)
+    kept = active_keys[~drop]
+
+    added = []
+    rates = np.where(assignment.group == 0, RETENTION_30["A"], RETENTION_30["B"])
+    offsets = np.arange(1, OVERRIDE_DAYS + 1)
+    shape = 1.12 - 0.004 * offsets  # gently falling, 1.0 on day 30
+    draw = rng.random((len(assignment.user), OVERRIDE_DAYS)) < rates[:, None] * shape[None, :]
+    draw[:, 29] = False
+    rows, cols = np.nonzero(draw)
+    added.append(pairs_key(assignment.user[rows], assignment.day[rows] + offsets[cols], n_days))
+    # Day 30: exact counts per group.
+    day30 = assignment.day + 30
+    key30 = pairs_key(assignment.user, day30, n_days)
+    has_purchase = np.isin(key30, purchase_keys)
+    for group in (0, 1):
+        members = np.nonzero(assignment.group == group)[0]
+        target = int(round(rates[members[0]] * len(members))) if len(members) else 0
+        already = members[has_purchase[members]]
+        others = members[~has_purchase[members]]
+        need = max(target - len(already), 0)
+        chosen = rng.permutation(others)[:need]
+        added.append(key30[chosen])
+    # Assignment ends by 2025-06-15, so day + 40 stays inside the data span.
+    return np.unique(np.concatenate([kept, *added]))

@@ -1,0 +1,403 @@
+"""The generator pipeline: draw every entity, inject defects, write the files."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from . import defects as dfx
+from .activity import base_activity, pairs_key
+from .behaviour import EVENT_TYPES, PAGES, PLATFORMS, build_events, build_sessions
+from .calendar import build_calendar
+from .channels import CASE_VARIANT_CODE, PAID_CHANNELS, RAW_CODE_LIST
+from .contract import load_contract
+from .crm import ENTRY_TYPES, MESSAGE_CHANNELS, PURPOSES, REASONS, TIERS, build_messages, build_points, build_tiers
+from .defects import DEFECT_RATES, loaded_after
+from .experiments import EXPERIMENT_ID, assign, override_activity
+from .frame import Cat, Frame
+from .logistics import CARRIERS, ORDER_STATUSES, RETURN_REASONS, build_returns, build_shipments, order_status
+from .marketing import build_spend, issue_coupons, redeem_coupons
+from .orders import CATEGORIES, FRAUD, build_items, build_orders
+from .purchases import generate_purchases
+from .recall import simulate_recall
+from .timeutil import DAY, HOUR, NULL, rng_for
+from .users import CITIES, DEVICES, GENDERS, device_variant, generate_users
+from .writer import Writer
+
+
+@dataclass
+class Progress:
+    """Per-step progress on stderr: step, rows, seconds."""
+
+    quiet: bool = False
+    started: float = field(default_factory=time.perf_counter)
+    last: float = field(default_factory=time.perf_counter)
+
+    def step(self, name: str, rows: int | None = None) -> None:
+        now = time.perf_counter()
+        if not self.quiet:
+            count = f"{rows:>12,} rows" if rows is not None else " " * 17
+            print(f"  {name:<28}{count}  {now - self.last:7.2f} s", file=sys.stderr, flush=True)
+        self.last = now
+
+    def done(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def _ids(index: np.ndarray) -> np.ndarray:
+    """Internal index (-1 = none) -> 1-based id (NULL = none)."""
+    index = np.asarray(index, dtype=np.int64)
+    return np.where(index >= 0, index + 1, NULL)
+
+
+def generate(out_dir: Path, fmt: str = "csv", scale: float = 1.0, seed: int = 42,
+             quiet: bool = False) -> dict[str, int]:
+    """Generate all 13 raw entities into ``out_dir``; returns rows written per entity."""
+    if scale <= 0:
+        raise ValueError("--scale must be positive")
+    contract = load_contract()
+    progress = Progress(quiet=quiet)
+    if not quiet:
+        print(f"ecomops generate: seed={seed} scale={scale} format={fmt} -> {out_dir}", file=sys.stderr)
+    rng = lambda name: rng_for(seed, name)  # noqa: E731 - one stream per step
+
+    calendar = build_calendar()
+    n_days = calendar.n_days
+    end_l = n_days * DAY
+    users = generate_users(rng("users"), calendar, scale)
+    recall = simulate_recall(rng("recall"), users, end_l)
+    first_active = np.where(users.node1, recall.comeback_l, users.reg_l)
+    progress.step("users", users.n)
+    purchases = generate_purchases(rng("purchases"), users, calendar, first_active)
+    progress.step("purchases (BG/NBD)", len(purchases.user))
+    active = base_activity(rng("activity"), users, calendar, recall)
+    purchase_keys = np.unique(pairs_key(purchases.user, purchases.time_l // DAY, n_days))
+    active = np.unique(np.concatenate([active, purchase_keys]))
+    assignment = assign(rng("experiment"), users, active, n_days)
+    active = override_activity(rng("experiment-activity"), assignment, active, purchase_keys, n_days)
+    progress.step("active user-days", len(active))
+    sessions, placements = build_sessions(rng("sessions"), users, calendar, purchases, recall, active, end_l)
+    events, sessions = build_events(rng("events"), users, sessions, placements, first_active, n_days, end_l)
+    on_day = np.full(users.n, -1)
+    on_day[assignment.user] = assignment.day
+    first_session = np.full(users.n, np.iinfo(np.int64).max)
+    mask = sessions.day == on_day[sessions.user]
+    np.minimum.at(first_session, sessions.user[mask], sessions.start_l[mask])
+    assignment.assigned_l = first_session[assignment.user]
+    progress.step("sessions + events", len(events.user))
+
+    orders, rate = build_orders(rng("orders"), users, calendar, purchases, placements, assignment, DEFECT_RATES)
+    items = build_items(rng("items"), users, orders, rate)
+    coupons = issue_coupons(rng("coupons"), users, calendar, sessions, recall, assignment)
+    redeem_coupons(rng("redeem"), coupons, orders, calendar)
+    ledger, redeemed_by_order = build_points(rng("points"), users, calendar, sessions, orders, end_l)
+    shipments = build_shipments(rng("shipments"), orders, end_l)
+    returns = build_returns(rng("returns"), orders, shipments, end_l)
+    status, last_change = order_status(orders, shipments, returns, end_l)
+    progress.step("orders + lines + logistics", len(orders.order_id))
+    tiers = build_tiers(rng("tiers"), users, orders, end_l)
+    messages = build_messages(rng("messages"), users, calendar, recall, assignment, shipments, orders, end_l)
+    spend = build_spend(rng("spend"), users, calendar, orders, coupons, redeemed_by_order)
+    progress.step("crm + marketing")
+
+    frames = _frames(seed, users, calendar, sessions, events, orders, status, last_change, items, shipments,
+                     returns, coupons, ledger, tiers, messages, spend, assignment)
+    progress.step("defects + frames")
+    written: dict[str, int] = {}
+    output = Writer(Path(out_dir), fmt)
+    try:
+        for entity, frame in frames.items():
+            output.write_entity(entity, contract[entity], frame.to_arrow(contract[entity]))
+            written[entity] = frame.n
+            progress.step(f"write {entity}", frame.n)
+    finally:
+        output.close()
+    if not quiet:
+        print(f"  {'total':<28}{sum(written.values()):>12,} rows  {progress.done():7.2f} s", file=sys.stderr)
+    return written
+
+
+def _frames(seed, users, calendar, sessions, events, orders, status, last_change, items, shipments, returns,
+            coupons, ledger, tiers, messages, spend, assignment) -> dict[str, Frame]:
+    rng = lambda name: rng_for(seed, "defects-" + name)  # noqa: E731
+    rate = DEFECT_RATES
+    campaign_ids = lambda index: _ids(index)  # noqa: E731
+    frames: dict[str, Frame] = {}
+
+    # campaigns: a dimension exported once, loaded at a fixed time.
+    specs = calendar.campaigns
+    frames["campaigns"] = Frame({
+        "campaign_id": np.arange(1, len(specs) + 1, dtype=np.int64),
+        "campaign_name": pa.array([c.name for c in specs]),
+        "campaign_type": Cat(np.array([_type_code(c.campaign_type) for c in specs]), _CAMPAIGN_TYPES),
+        "start_date": calendar.campaign_start.astype(np.int64),
+        "end_date": calendar.campaign_end.astype(np.int64),
+        "budget": np.array([c.budget_yuan * 100 for c in specs], dtype=np.int64),
+        "loaded_at": np.full(len(specs), -2 * DAY + 10 * HOUR, dtype=np.int64),
+    })
+
+    # users
+    r = rng("users")
+    device = device_variant(r, users.device, rate["case_variant_device"])
+    gender = users.gender.copy()
+    flip = r.random(users.n) < rate["case_variant_gender"]
+    gender = np.where(flip & (gender == 0), 3, np.where(flip & (gender == 1), 4, gender))
+    frame = Frame({
+        "user_id": users.user_id,
+        "registered_at": users.reg_l,
+        "birth_year": users.birth_year,
+        "gender": Cat(gender, GENDERS),
+        "city": Cat(users.city, CITIES),
+        "device": Cat(device, DEVICES),
+        "acquisition_channel": Cat(users.raw_code, tuple(RAW_CODE_LIST)),
+        "acquisition_campaign_id": campaign_ids(users.campaign),
+        "referrer_user_id": np.where(users.referrer >= 0, users.user_id[np.maximum(users.referrer, 0)], NULL),
+        "phone": users.phone,
+        "full_name": users.full_name,
+        "is_test_account": users.is_test,
+        "loaded_at": loaded_after(r, users.reg_l),
+    })
+    dfx.remap_codes(r, frame, "acquisition_channel", CASE_VARIANT_CODE, rate["case_variant_source"])
+    tablet = dfx.clone(r, frame, rate["unknown_enum"], ~users.is_test)
+    tablet["user_id"] = users.n + 1 + np.arange(tablet.n, dtype=np.int64)
+    tablet["device"] = Cat(np.full(tablet.n, DEVICES.index("tablet")), DEVICES)
+    tablet["referrer_user_id"] = np.full(tablet.n, NULL)
+    frame = frame.append(tablet)
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["users"] = frame.sort(["user_id", "loaded_at"])
+
+    # events
+    r = rng("events")
+    session_order = np.lexsort((sessions.user, sessions.start_l))
+    session_id = np.empty(len(session_order), dtype=np.int64)
+    session_id[session_order] = np.arange(1, len(session_order) + 1)
+    frame = Frame({
+        "event_id": np.zeros(len(events.user), dtype=np.int64),
+        "user_id": users.user_id[events.user],
+        "session_id": session_id[events.session],
+        "event_type": Cat(events.event_type, EVENT_TYPES),
+        "page": Cat(events.page, PAGES),
+        "platform": Cat(events.platform, PLATFORMS),
+        "utm_source": Cat(events.raw_code, tuple(RAW_CODE_LIST)),
+        "utm_campaign": campaign_ids(events.utm_campaign),
+        "event_at": events.event_l,
+        "loaded_at": loaded_after(r, events.event_l),
+        "_seq": np.arange(len(events.user), dtype=np.int64),
+    })
+    unknown = dfx.clone(r, frame, rate["unknown_enum"])
+    unknown["event_type"] = Cat(np.full(unknown.n, EVENT_TYPES.index("unknown_evt")), EVENT_TYPES)
+    unknown["page"] = Cat(np.full(unknown.n, -1), PAGES)
+    unknown["event_at"] = unknown["event_at"] + 1
+    unknown["_seq"] = unknown["_seq"] + len(events.user)
+    frame = dfx.assign_ids(frame.append(unknown), "event_id", ["event_at", "user_id", "_seq"])
+    dfx.remap_codes(r, frame, "platform", {0: 3, 1: 5, 2: 4}, rate["case_variant_platform"])
+    dfx.remap_codes(r, frame, "utm_source", CASE_VARIANT_CODE, rate["case_variant_source"] * 4)
+    frame = dfx.null_key_rows(r, frame, "event_id", rate["null_key"])
+    dfx.make_late(r, frame, rate["late_events"], "event_at")
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_events"])
+    frames["events"] = frame.sort(["event_id", "loaded_at"])
+
+    # orders
+    r = rng("orders")
+    risk = (orders.defect == FRAUD).astype(np.int64)
+    frame = Frame({
+        "order_id": orders.order_id,
+        "user_id": orders.user_id,
+        "placed_at": orders.placed_l,
+        "paid_at": orders.paid_l,
+        "cancelled_at": np.where((orders.cancelled_l != NULL) & (orders.cancelled_l < calendar.n_days * DAY),
+                                 orders.cancelled_l, NULL),
+        "status": Cat(status, ORDER_STATUSES),
+        "list_amount": orders.list_cents,
+        "discount_amount": orders.discount_cents,
+        "coupon_amount": orders.coupon_cents,
+        "shipping_fee": orders.shipping_cents,
+        "paid_amount": orders.paid_cents,
+        "channel": Cat(orders.raw_code, tuple(RAW_CODE_LIST)),
+        "campaign_id": campaign_ids(orders.campaign),
+        "coupon_id": _ids(orders.coupon),
+        "risk_flag": Cat(risk, ("none", "fraud")),
+        "loaded_at": loaded_after(r, last_change),
+    })
+    dfx.remap_codes(r, frame, "channel", CASE_VARIANT_CODE, rate["case_variant_source"] * 4)
+    dfx.make_late(r, frame, rate["late_orders"], "placed_at")
+    frame["loaded_at"] = np.maximum(frame["loaded_at"], last_change + HOUR)
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_orders"])
+    frames["orders"] = frame.sort(["order_id", "loaded_at"])
+
+    # order_items
+    r = rng("items")
+    line = np.arange(len(items.order)) - np.repeat(np.cumsum(np.bincount(items.order, minlength=len(orders.order_id)))
+                                                   - np.bincount(items.order, minlength=len(orders.order_id)),
+                                                   np.bincount(items.order, minlength=len(orders.order_id)))
+    frame = Frame({
+        "order_item_id": np.zeros(len(items.order), dtype=np.int64),
+        "order_id": orders.order_id[items.order],
+        "product_id": items.product_id,
+        "category": Cat(items.category, CATEGORIES),
+        "quantity": items.quantity,
+        "unit_price": items.unit_cents,
+        "unit_cost": items.cost_cents,
+        "loaded_at": loaded_after(r, orders.placed_l[items.order]),
+        "_line": line,
+    })
+    orphan = dfx.clone(r, frame, rate["orphan_order_items"])
+    orphan["order_id"] = len(orders.order_id) + 10_000 + r.integers(0, 10_000, size=orphan.n)
+    orphan["_line"] = orphan["_line"] + 100
+    frame = dfx.assign_ids(frame.append(orphan), "order_item_id", ["order_id", "_line"])
+    frame = dfx.null_key_rows(r, frame, "order_item_id", rate["null_key"])
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["order_items"] = frame.sort(["order_item_id", "loaded_at"])
+
+    # shipments
+    r = rng("shipments")
+    frame = Frame({
+        "shipment_id": np.zeros(len(shipments.order), dtype=np.int64),
+        "order_id": orders.order_id[shipments.order],
+        "carrier": Cat(shipments.carrier, CARRIERS),
+        "shipped_at": shipments.shipped_l,
+        "delivered_at": shipments.delivered_l,
+        "promised_delivery_at": shipments.promised_l,
+        "loaded_at": loaded_after(r, np.where(shipments.delivered_l != NULL, shipments.delivered_l,
+                                              shipments.shipped_l)),
+    })
+    orphan = dfx.clone(r, frame, rate["orphan_shipments"])
+    orphan["order_id"] = len(orders.order_id) + 10_000 + r.integers(0, 10_000, size=orphan.n)
+    unknown = dfx.clone(r, frame, rate["unknown_enum"])
+    unknown["carrier"] = Cat(np.full(unknown.n, CARRIERS.index("xyz")), CARRIERS)
+    unknown["shipped_at"] = unknown["shipped_at"] + HOUR
+    frame = dfx.assign_ids(frame.append(orphan).append(unknown), "shipment_id", ["shipped_at", "order_id"])
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["shipments"] = frame.sort(["shipment_id", "loaded_at"])
+
+    # returns
+    r = rng("returns")
+    frame = Frame({
+        "return_id": np.zeros(len(returns.order), dtype=np.int64),
+        "order_id": orders.order_id[returns.order],
+        "requested_at": returns.requested_l,
+        "reason": Cat(returns.reason, RETURN_REASONS),
+        "refund_amount": returns.refund_cents,
+        "loaded_at": loaded_after(r, returns.requested_l),
+    })
+    bad = dfx.clone(r, frame, rate["non_positive_returns"])
+    bad["refund_amount"] = r.choice(np.array([0, -1_000, -5_000]), size=bad.n)
+    bad["requested_at"] = bad["requested_at"] + HOUR
+    frame = dfx.assign_ids(frame.append(bad), "return_id", ["requested_at", "order_id"])
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["returns"] = frame.sort(["return_id", "loaded_at"])
+
+    # coupons
+    r = rng("coupons")
+    redeemed = coupons.redeemed_order >= 0
+    redeemed_l = np.where(redeemed, orders.paid_l[np.maximum(coupons.redeemed_order, 0)], NULL)
+    frame = Frame({
+        "coupon_id": np.arange(1, len(coupons.user) + 1, dtype=np.int64),
+        "user_id": users.user_id[coupons.user],
+        "campaign_id": campaign_ids(coupons.campaign),
+        "threshold_amount": coupons.threshold_cents,
+        "discount_value": coupons.value_cents,
+        "issued_at": coupons.issued_l,
+        "expires_at": coupons.expires_l,
+        "redeemed_at": redeemed_l,
+        "redeemed_order_id": np.where(redeemed, orders.order_id[np.maximum(coupons.redeemed_order, 0)], NULL),
+        "loaded_at": loaded_after(r, np.where(redeemed, redeemed_l, coupons.issued_l)),
+    })
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["coupons"] = frame.sort(["coupon_id", "loaded_at"])
+
+    # channel_spend
+    r = rng("spend")
+    frame = Frame({
+        "spend_date": spend.day.astype(np.int64),
+        "channel": Cat(spend.channel, PAID_CHANNELS + ("tiktok_ads",)),
+        "campaign_id": campaign_ids(spend.campaign),
+        "spend_amount": spend.cents,
+        "impressions": spend.impressions,
+        "loaded_at": (spend.day + 1) * DAY + 3 * HOUR + r.integers(0, HOUR, size=len(spend.day)),
+    })
+    unknown = dfx.clone(r, frame, rate["unknown_enum"], frame["campaign_id"] == NULL)
+    unknown["channel"] = Cat(np.full(unknown.n, len(PAID_CHANNELS)), PAID_CHANNELS + ("tiktok_ads",))
+    frame = frame.append(unknown)
+    count = dfx.count_for(rate["non_positive_spend"], frame.n)
+    idx = r.choice(frame.n, size=count, replace=False)
+    amount = frame["spend_amount"].copy()
+    amount[idx] = r.choice(np.array([0, -2_000, -10_000]), size=count)
+    frame["spend_amount"] = amount
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frame["_campaign_sort"] = np.where(frame["campaign_id"] == NULL, -1, frame["campaign_id"])
+    frames["channel_spend"] = frame.sort(["spend_date", "channel", "_campaign_sort", "loaded_at"])
+
+    # points_ledger
+    r = rng("points")
+    frame = Frame({
+        "entry_id": np.arange(1, len(ledger.user) + 1, dtype=np.int64),
+        "user_id": users.user_id[ledger.user],
+        "entry_type": Cat(ledger.entry_type, ENTRY_TYPES),
+        "reason": Cat(ledger.reason, REASONS),
+        "points": ledger.points,
+        "order_id": np.where(ledger.order >= 0, orders.order_id[np.maximum(ledger.order, 0)], NULL),
+        "occurred_at": ledger.occurred_l,
+        "is_farming_suspected": ledger.farming,
+        "loaded_at": loaded_after(r, ledger.occurred_l),
+    })
+    frame = dfx.null_key_rows(r, frame, "entry_id", rate["null_key"])
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["points_ledger"] = frame.sort(["entry_id", "loaded_at"])
+
+    # member_tiers
+    r = rng("tiers")
+    frame = Frame({
+        "tier_change_id": np.arange(1, len(tiers.user) + 1, dtype=np.int64),
+        "user_id": users.user_id[tiers.user],
+        "from_tier": Cat(tiers.from_tier, TIERS),
+        "to_tier": Cat(tiers.to_tier, TIERS),
+        "changed_at": tiers.changed_l,
+        "loaded_at": loaded_after(r, tiers.changed_l),
+    })
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["member_tiers"] = frame.sort(["tier_change_id", "loaded_at"])
+
+    # messages
+    r = rng("messages")
+    frame = Frame({
+        "message_id": np.arange(1, len(messages.user) + 1, dtype=np.int64),
+        "user_id": users.user_id[messages.user],
+        "message_channel": Cat(messages.channel, MESSAGE_CHANNELS),
+        "purpose": Cat(messages.purpose, PURPOSES),
+        "campaign_id": campaign_ids(messages.campaign),
+        "sent_at": messages.sent_l,
+        "clicked_at": messages.clicked_l,
+        "loaded_at": loaded_after(r, np.maximum(messages.sent_l, messages.clicked_l)),
+    })
+    frame = dfx.null_key_rows(r, frame, "message_id", rate["null_key"])
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["messages"] = frame.sort(["message_id", "loaded_at"])
+
+    # experiments
+    r = rng("experiments")
+    order = np.lexsort((assignment.user, assignment.assigned_l))
+    frame = Frame({
+        "assignment_id": np.arange(1, len(order) + 1, dtype=np.int64),
+        "experiment_id": Cat(np.zeros(len(order), dtype=np.int64), (EXPERIMENT_ID,)),
+        "user_id": users.user_id[assignment.user[order]],
+        "group_name": Cat(assignment.group[order], ("A", "B")),
+        "assigned_at": assignment.assigned_l[order],
+        "loaded_at": loaded_after(r, assignment.assigned_l[order]),
+    })
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frames["experiments"] = frame.sort(["assignment_id", "loaded_at"])
+    return frames
+
+
+_CAMPAIGN_TYPES = ("new_user_week", "points_race", "flash_discount_night", "member_day",
+                   "weekend_flash_sale", "referral", "festival")
+
+
+def _type_code(name: str) -> int:
+    return _CAMPAIGN_TYPES.index(name)

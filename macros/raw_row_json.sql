@@ -1,0 +1,29 @@
+{#-
+    The raw row as a JSON object text, for a person reading the quarantine.
+    columns: the raw column names, in contract order. masked: a dict of
+    column name -> 'mask' (mask_pii: '***' + last 2 characters) or 'hash'
+    (hash_pii), so that no personal value is written in clear text.
+-#}
+{% macro raw_row_json(columns, masked={}) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'ecomops')(columns, masked)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_json(columns, masked={}) -%}
+    cast(json_object(
+    {%- for column in columns %}
+        '{{ column }}',
+        {%- if masked.get(column) == 'mask' %} {{ mask_pii(column) }}
+        {%- elif masked.get(column) == 'hash' %} {{ hash_pii(column) }}
+        {%- else %} cast({{ column }} as {{ dbt.type_string() }})
+        {%- endif %}{{ ',' if not loop.last }}
+    {%- endfor %}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#-
+    True when a raw value is present but does not cast to the contract's
+    type (the invalid_value quarantine rule).
+-#}
+{% macro cast_fails(expr, type) -%}
+    ({{ expr }} is not null and {{ safe_cast(expr, type) }} is null)
+{%- endmacro %}
