@@ -16,7 +16,10 @@
         {%- do ref(table_name) -%}
         {{ return(source_relation) }}
     {%- else -%}
-        {{ return(raw_file_reader(raw_dir, table_name, var('raw_format', 'csv'))) }}
+        {%- set reader = raw_file_reader(raw_dir, table_name, var('raw_format', 'csv')) -%}
+        {#- A file from outside may lack a contract column: stop with a clear message. -#}
+        {%- do assert_raw_contract(source_name, table_name, reader) -%}
+        {{ return(reader) }}
     {%- endif -%}
 {%- endmacro %}
 

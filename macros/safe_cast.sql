@@ -2,6 +2,8 @@
     Cast that yields null instead of failing when the value does not convert
     (DuckDB and Spark: try_cast). Staging compares the raw text with the
     result to quarantine values that do not cast (rule invalid_value).
+    Integer types are strict: the text must be an optional sign and digits
+    ('5.5' is not silently rounded to 6, as a plain try_cast would).
     This root-project macro overrides dbt's built-in safe_cast (a plain cast
     on DuckDB); dbt's unit-test fixtures use it too.
 -#}
@@ -10,5 +12,12 @@
 {%- endmacro %}
 
 {% macro default__safe_cast(expr, type) -%}
-    try_cast({{ expr }} as {{ type }})
+    {%- if (type | lower | trim) in ('integer', 'int', 'bigint', 'smallint', 'tinyint', 'hugeint', 'int4', 'int8') -%}
+        case
+            when regexp_full_match(trim(cast({{ expr }} as {{ dbt.type_string() }})), '[+-]?[0-9]+')
+                then try_cast({{ expr }} as {{ type }})
+        end
+    {%- else -%}
+        try_cast({{ expr }} as {{ type }})
+    {%- endif -%}
 {%- endmacro %}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activity import pairs_key
+from .activity import pairs_key, sorted_unique
 from .calendar import Calendar
 from .channels import CH, CHANNELS, CONVERSION, RAW_CODE_CHANNEL_ARRAY, VISIT_SHARE, normalised, raw_code_for
 from .purchases import Purchases
@@ -32,15 +32,15 @@ SESSION_KINDS = ("regular", "registration", "comeback", "purchase")
 
 EXTRA_SESSION = 0.05            # a second session on an active day
 EXTRA_SESSION_PURCHASE_DAY = 0.15
-LOGIN_RATE = 0.30               # login event in a later session of a user who logs in
-EXTRA_BROWSE = 0.12             # a second browse event in a session
+LOGIN_RATE = 0.08               # login event in a later session of a user who logs in
+EXTRA_BROWSE = 0.04             # a second browse event in a session
 SEARCH_SHARE = 0.22
 AFFINITY = 0.35                 # session comes through the user's acquisition channel
 ABANDONED_ATTEMPT = 0.06        # unpaid attempt before a paid order, per paid order
 UNPAID_SHARE = 0.12             # unpaid orders among all orders
-CART_BEFORE_ORDER = 0.10        # paid orders with an add_to_cart in their session
-CART_BEFORE_UNPAID = 0.35
-CART_NO_ORDER = 0.055           # carts in sessions with no order in the next 7 days
+CART_BEFORE_ORDER = 0.026        # paid orders with an add_to_cart in their session
+CART_BEFORE_UNPAID = 0.12
+CART_NO_ORDER = 0.018           # carts in sessions with no order in the next 7 days
 UTM_CAMPAIGN_RATE = 0.3
 
 
@@ -155,7 +155,6 @@ def build_sessions(rng: np.random.Generator, users: Users, calendar: Calendar, p
 
     sessions = Sessions(user=s_user, start_l=s_start, day=s_day, kind=s_kind, channel=s_channel,
                         raw_code=s_raw, utm_campaign=utm)
-    sessions.purchase = s_purchase  # type: ignore[attr-defined]
 
     # Order placements: paid purchases, abandoned attempts, unpaid orders in regular sessions.
     purchase_session = np.full(n_purchases, -1)
@@ -198,7 +197,7 @@ def build_events(rng: np.random.Generator, users: Users, sessions: Sessions, pla
     session_order[placements.session] = True
     is_purchase = kind == SESSION_KINDS.index("purchase")
     unpaid_in_regular = session_order & ~is_purchase
-    order_keys = np.unique(pairs_key(placements.user, placements.placed_l // DAY, n_days))
+    order_keys = sorted_unique(pairs_key(placements.user, placements.placed_l // DAY, n_days))
     session_keys = pairs_key(sessions.user, sessions.day, n_days)
     position = np.searchsorted(order_keys, session_keys, side="left")
     next_key = np.where(position < len(order_keys), order_keys[np.minimum(position, len(order_keys) - 1)], -1)
@@ -209,36 +208,62 @@ def build_events(rng: np.random.Generator, users: Users, sessions: Sessions, pla
 
     counts = has_login.astype(np.int64) + n_browse + has_cart.astype(np.int64)
     total = int(counts.sum())
-    session_of = np.repeat(np.arange(n_sessions), counts)
-    offset = np.repeat(np.cumsum(counts) - counts, counts)
-    position = np.arange(total) - offset
-    last = position == counts[session_of] - 1
-    etype = np.where(has_login[session_of] & (position == 0), 0,
-                     np.where(has_cart[session_of] & last, 3,
-                              np.where(rng.random(total) < SEARCH_SHARE, 2, 1)))
-    gaps = rng.integers(10, 240, size=total)
-    running = np.cumsum(gaps)
-    before_session = np.concatenate([[0], running])[np.cumsum(counts) - counts]
-    elapsed = running - np.repeat(before_session, counts)
-    duration = elapsed[np.cumsum(counts) - 1]
+    starts = np.cumsum(counts) - counts
+    lasts = starts + counts - 1
+    session_of = np.repeat(np.arange(n_sessions, dtype=np.int32), counts)
+    position = (np.arange(total, dtype=np.int64) - starts[session_of]).astype(np.int8)
+    etype = (1 + (rng.random(total, dtype=np.float32) < SEARCH_SHARE)).astype(np.int8)
+    etype[starts[has_login]] = EVENT_TYPES.index("login")
+    etype[lasts[has_cart]] = EVENT_TYPES.index("add_to_cart")
+    gaps = rng.integers(10, 240, size=total, dtype=np.int32)
+    running = np.cumsum(gaps, dtype=np.int64)
+    before_session = running[starts] - gaps[starts]
+    duration = running[lasts] - before_session
     # Purchase sessions end just before the order is placed.
     start = sessions.start_l.copy()
     start = np.where(is_purchase, start - duration - rng.integers(30, 300, size=n_sessions), start)
     start = np.maximum(start, first_active_l[sessions.user] + 1)
-    event_l = start[session_of] + elapsed - gaps
-    first_browse = (position == has_login[session_of].astype(np.int64))
-    page = np.where(etype == 1, rng.choice(len(PAGES), size=total, p=PAGE_SHARE), -1)
-    page = np.where((etype == 1) & is_purchase[session_of] & first_browse, PAGES.index("detail"), page)
-    no_campaign_today = sessions.utm_campaign[session_of] < 0
-    page = np.where((page == PAGES.index("campaign")) & no_campaign_today, PAGES.index("home"), page)
+    running -= gaps
+    running -= before_session[session_of]
+    event_l = running
+    event_l += start[session_of]
+    del running, gaps
+    page = np.full(total, -1, dtype=np.int8)
+    page_views = np.nonzero(etype == EVENT_TYPES.index("page_view"))[0]
+    page[page_views] = np.searchsorted(np.cumsum(PAGE_SHARE), rng.random(len(page_views)) * PAGE_SHARE.sum())
+    first_browse = starts + has_login
+    detail = first_browse[is_purchase]
+    detail = detail[etype[detail] == EVENT_TYPES.index("page_view")]
+    page[detail] = PAGES.index("detail")
+    no_campaign = page_views[(page[page_views] == PAGES.index("campaign")) &
+                             (sessions.utm_campaign[session_of[page_views]] < 0)]
+    page[no_campaign] = PAGES.index("home")
     device = users.device[sessions.user]
     platform_choice = np.where(rng.random(n_sessions) < 0.9, device, rng.integers(0, 3, size=n_sessions))
-    keep = event_l < end_l
-    ev_user = sessions.user[session_of]
-    order = np.lexsort((position[keep], ev_user[keep], event_l[keep]))
-    sel = np.nonzero(keep)[0][order]
-    events = Events(user=ev_user[sel], session=session_of[sel], event_type=etype[sel], page=page[sel],
-                    platform=platform_choice[session_of[sel]], raw_code=sessions.raw_code[session_of[sel]],
-                    utm_campaign=sessions.utm_campaign[session_of[sel]], event_l=event_l[sel])
-    sessions.start_l = start
+    # Sessions in (start, user) order: session_id = position + 1.
+    session_rank = np.empty(n_sessions, dtype=np.int32)
+    session_order = np.argsort(_time_user_key(start, sessions.user), kind="stable")
+    session_rank[session_order] = np.arange(n_sessions, dtype=np.int32)
+    for name in ("user", "kind", "channel", "raw_code", "utm_campaign"):
+        setattr(sessions, name, getattr(sessions, name)[session_order])
+    sessions.start_l = start[session_order]
+    sessions.day = sessions.start_l // DAY
+    platform_choice = platform_choice[session_order]
+    session_of = session_rank[session_of]
+    # Events in (time, user, position) order.
+    keep = np.nonzero(event_l < end_l)[0]
+    key = _time_user_key(event_l[keep], sessions.user[session_of[keep]])
+    key *= 16
+    key += position[keep]
+    sel = keep[np.argsort(key)]  # keys are distinct: no stable sort needed
+    del key
+    session_sel = session_of[sel]
+    events = Events(user=sessions.user[session_sel], session=session_sel, event_type=etype[sel], page=page[sel],
+                    platform=platform_choice[session_sel], raw_code=sessions.raw_code[session_sel],
+                    utm_campaign=sessions.utm_campaign[session_sel], event_l=event_l[sel])
     return events, sessions
+
+
+def _time_user_key(local_seconds: np.ndarray, user: np.ndarray) -> np.ndarray:
+    """A single int64 key ordering by time, then user (times < 2^27 s, users < 2^26)."""
+    return local_seconds.astype(np.int64) * (1 << 26) + user

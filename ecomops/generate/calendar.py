@@ -51,8 +51,9 @@ def _campaign_specs() -> list[Campaign]:
     for year in (2025, 2026):
         end_of_year = _d(year, 12, 31)
         specs += [
+            # 2026: the upgraded member day (the retention work) lifts member purchases.
             Campaign(f"{year} 会员日 (每周三)", "member_day", _d(year, 1, 1), end_of_year, 120_000,
-                     weekdays=wed, purchase_lift=1.12, order_share=0.45, discount_rate=0.06,
+                     weekdays=wed, purchase_lift=1.12 if year == 2025 else 1.6, order_share=0.45, discount_rate=0.06,
                      target_roi=3.6),
             Campaign(f"{year} 周末闪购", "weekend_flash_sale", _d(year, 1, 1), end_of_year, 150_000,
                      weekdays=weekend, purchase_lift=1.12, order_share=0.35, discount_rate=0.08,
@@ -180,9 +181,11 @@ def build_calendar() -> Calendar:
 
     # Seasonality. Growth trend: the platform grows ~40% over the span.
     trend = 1.0 + 0.4 * days / n_days
+    # Registrations: heavy in the launch half-year, then steadier.
+    acquisition = 1.45 - 0.75 * days / n_days
     visit = np.ones(n_days)
     purchase = np.ones(n_days)
-    registration = trend.copy()
+    registration = acquisition.copy()
     weekend = weekday >= 5
     visit[weekend] *= 1.08
     registration[weekend] *= 1.1
@@ -202,10 +205,10 @@ def build_calendar() -> Calendar:
         _window(registration, reg_start, reg_end, 1.8)
     # Spring Festival: a dip around the holiday, then a rebound.
     for festival in SPRING_FESTIVAL:
-        _window(purchase, festival - dt.timedelta(days=3), festival + dt.timedelta(days=6), 0.45)
+        _window(purchase, festival - dt.timedelta(days=3), festival + dt.timedelta(days=6), 0.65)
         _window(visit, festival - dt.timedelta(days=3), festival + dt.timedelta(days=6), 0.7)
         _window(registration, festival - dt.timedelta(days=3), festival + dt.timedelta(days=6), 0.5)
-        _window(purchase, festival + dt.timedelta(days=7), festival + dt.timedelta(days=14), 1.3)
+        _window(purchase, festival + dt.timedelta(days=7), festival + dt.timedelta(days=14), 1.5)
         _window(visit, festival + dt.timedelta(days=7), festival + dt.timedelta(days=14), 1.15)
     for holiday in CHILDRENS_DAY + DRAGON_BOAT + MOTHERS_DAY:
         _window(visit, holiday, holiday, 1.1)

@@ -50,9 +50,9 @@ CASE_VARIANT_CODE = {RAW_CODE_LIST.index(src): RAW_CODE_LIST.index(dst) for src,
 # Share of visits (sessions) per channel: the platform's reported traffic mix.
 VISIT_SHARE = np.array([0.35, 0.28, 0.06, 0.03, 0.03, 0.15, 0.03, 0.02, 0.01, 0.037, 0.003])
 # Relative order conversion per visit (Douyin live 1.2% vs private community 3.2%).
-CONVERSION = np.array([1.9, 1.0, 2.2, 1.3, 1.5, 2.67, 1.8, 2.5, 2.0, 2.4, 1.0])
+CONVERSION = np.array([1.9, 0.85, 2.2, 1.3, 1.5, 2.67, 1.8, 2.5, 2.0, 2.4, 1.0])
 # Order value factor per channel (Douyin live sells cheap items: low AOV).
-AOV_FACTOR = np.array([1.03, 0.72, 1.08, 0.95, 1.0, 1.05, 1.05, 1.1, 1.1, 1.0, 1.0])
+AOV_FACTOR = np.array([1.03, 0.62, 1.08, 0.95, 1.0, 1.05, 1.05, 1.1, 1.1, 1.0, 1.0])
 # Registration (acquisition) mix: like visits, referral comes on top.
 ACQUISITION_SHARE = np.array([0.30, 0.27, 0.08, 0.04, 0.04, 0.12, 0.05, 0.03, 0.02, 0.047, 0.003])
 # Weekly ROI (attributed GMV / spend) each paid channel is calibrated around.

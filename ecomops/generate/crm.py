@@ -27,11 +27,11 @@ from .users import Users
 
 ENTRY_TYPES = ("earn", "redeem", "expire")
 REASONS = ("purchase", "check_in", "share", "order_redemption", "year_end_expiry")
-CHECK_IN_RATE = 0.07          # check-in on an active day (app / mini-program users)
-SHARE_RATE = 0.02             # share per session
+CHECK_IN_RATE = 0.04          # check-in on an active day (app / mini-program users)
+SHARE_RATE = 0.01             # share per session
 CHECK_IN_POINTS, SHARE_POINTS = 5, 10
-FARMER_SHARE = 0.004
-REDEEM_Q4, REDEEM_OTHER = 0.62, 0.16
+FARMER_SHARE = 0.0014
+REDEEM_Q4, REDEEM_OTHER = 0.5, 0.16
 REDEEM_CAP = 0.20             # points cover at most 20% of the goods amount
 TIERS = ("non_member", "regular", "vip")
 REGULAR_FROM, VIP_FROM = 50_000, 500_000  # cents
@@ -73,8 +73,8 @@ def build_points(rng: np.random.Generator, users: Users, calendar: Calendar, ses
     s_user, s_day = sessions.user, sessions.day
     app_user = users.device[s_user] < 2
     key = s_user.astype(np.int64) * calendar.n_days + s_day
-    first_of_day = np.concatenate([[True], key[1:] != key[:-1]]) if len(key) else np.zeros(0, bool)
-    sorted_idx = np.lexsort((sessions.start_l, key))
+    # Sessions are in start order; a stable sort by (user, day) keeps that order inside a day.
+    sorted_idx = np.argsort(key, kind="stable")
     first_of_day = np.zeros(len(key), bool)
     sk = key[sorted_idx]
     first_of_day[sorted_idx[np.concatenate([[True], sk[1:] != sk[:-1]])]] = True

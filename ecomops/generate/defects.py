@@ -82,16 +82,20 @@ def make_late(rng: np.random.Generator, frame: Frame, rate: float, time_column: 
     frame["loaded_at"] = loaded
 
 
-def add_duplicates(rng: np.random.Generator, frame: Frame, rate: float) -> Frame:
-    """Repeat some rows: half identical, half re-delivered later (later loaded_at)."""
-    count = count_for(rate, frame.n)
-    idx = np.sort(rng.choice(frame.n, size=count, replace=False))
+def add_duplicates(rng: np.random.Generator, frame: Frame, rate: float, eligible: np.ndarray | None = None) -> Frame:
+    """Repeat some rows right after themselves: half identical, half re-delivered later (later loaded_at).
+
+    A frame sorted by its natural key stays sorted by (key, loaded_at).
+    """
+    pool = np.arange(frame.n) if eligible is None else np.nonzero(eligible)[0]
+    count = count_for(rate, len(pool))
+    idx = np.sort(rng.choice(pool, size=count, replace=False))
     copies = frame.take(idx)
     later = rng.random(count) < 0.5
     loaded = copies["loaded_at"].copy()
     loaded[later] = loaded[later] + rng.integers(HOUR, 3 * DAY, size=int(later.sum()))
     copies["loaded_at"] = loaded
-    return frame.append(copies)
+    return frame.insert_after(idx, copies)
 
 
 def set_category(rng: np.random.Generator, frame: Frame, column: str, value: str, rate: float) -> None:
@@ -124,7 +128,8 @@ def assign_ids(frame: Frame, key: str, order_columns: list[str]) -> Frame:
 
 
 def null_key_rows(rng: np.random.Generator, frame: Frame, key: str, rate: float) -> Frame:
-    """Extra copies of random rows with a null natural key."""
+    """Extra copies of random rows with a null natural key, appended last (nulls sort last)."""
     extra = clone(rng, frame, rate)
     extra[key] = np.full(extra.n, NULL, dtype=np.int64)
+    extra = extra.take(np.argsort(extra["loaded_at"], kind="stable"))
     return frame.append(extra)

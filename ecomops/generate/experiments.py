@@ -1,7 +1,8 @@
 """The A/B test coupon_push_2025q2 (growth team).
 
-Users active between 2025-05-15 and 2025-06-15 are assigned at their first
-visit in that window, half to A (满200减20 coupon + daily wake-up push) and
+The CRM assigns active users server-side: users active in the 90 days before
+2025-05-15 are assigned in the nightly batch of 2025-05-15, and users who
+register (or come back) up to 2025-06-15 when they do; half go to A (满200减20 coupon + daily wake-up push) and
 half to B (满300减30 coupon + a push every third day, the control). Their
 activity after assignment follows the group: 30-day retention (active on
 exactly day 30 after the assignment day) ~41.5% in A vs ~35.3% in B.
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activity import pairs_key
-from .timeutil import NULL, day_index
+from .activity import first_of_runs, pairs_key, sorted_unique
+from .timeutil import DAY, HOUR, day_index
 from .users import Users
 
 EXPERIMENT_ID = "coupon_push_2025q2"
@@ -23,8 +24,10 @@ WINDOW = (dt.date(2025, 5, 15), dt.date(2025, 6, 15))
 RETENTION_30 = {"A": 0.415, "B": 0.353}
 AOV_TARGET = {"A": 250.0, "B": 225.0}
 COUPON = {"A": (200, 20), "B": (300, 30)}
-PUSH_DAYS = {"A": tuple(range(0, 10)), "B": (0, 3, 6, 9)}
-OVERRIDE_DAYS = 40
+PUSH_DAYS = {"A": tuple(range(0, 7)), "B": (0, 3, 6)}
+OVERRIDE_DAYS = 30
+LOOKBACK_DAYS = 90
+BATCH_HOUR = 2  # Asia/Shanghai hour of the assignment batch
 
 
 @dataclass
@@ -38,17 +41,26 @@ class Assignment:
 
 
 def assign(rng: np.random.Generator, users: Users, active_keys: np.ndarray, n_days: int) -> Assignment:
-    """Assign every non-test user active in the window, at the first active day in it."""
+    """Assign every non-test user active in the 90 days before or during the window."""
     lo, hi = day_index(WINDOW[0]), day_index(WINDOW[1])
     user = active_keys // n_days
     day = active_keys % n_days
-    in_window = (day >= lo) & (day <= hi) & ~users.is_test[user]
+    in_window = (day >= lo - LOOKBACK_DAYS) & (day <= hi) & ~users.is_test[user]
     user, day = user[in_window], day[in_window]
-    first = np.unique(user, return_index=True)[1]  # keys are sorted: first day per user
-    user, day = user[first], day[first]
+    # First active day in the lookback-or-window span, per user (keys are sorted).
+    first = first_of_runs(user)
+    user, first_day = user[first], day[first]
+    # Active before the window: the 2025-05-15 batch. Otherwise: the first visit in the window.
+    in_batch = first_day < lo
+    assigned_day = np.where(in_batch, lo, first_day)
+    batch_l = lo * DAY + BATCH_HOUR * HOUR + rng.integers(0, 1800, size=len(user))
+    registered_today = users.reg_day[user] == first_day
+    visit_l = np.where(registered_today, users.reg_l[user] + rng.integers(5, 60, size=len(user)),
+                       first_day * DAY + BATCH_HOUR * HOUR + rng.integers(0, 1800, size=len(user)))
+    assigned_l = np.where(in_batch, batch_l, visit_l)
     group = np.zeros(len(user), dtype=np.int64)
     group[rng.permutation(len(user))[: len(user) // 2]] = 1
-    return Assignment(user=user, day=day, group=group, assigned_l=np.full(len(user), NULL, dtype=np.int64))
+    return Assignment(user=user, day=assigned_day, group=group, assigned_l=assigned_l)
 
 
 def override_activity(rng: np.random.Generator, assignment: Assignment, active_keys: np.ndarray,
@@ -89,4 +101,4 @@ def override_activity(rng: np.random.Generator, assignment: Assignment, active_k
         chosen = rng.permutation(others)[:need]
         added.append(key30[chosen])
     # Assignment ends by 2025-06-15, so day + 40 stays inside the data span.
-    return np.unique(np.concatenate([kept, *added]))
+    return sorted_unique(np.concatenate([kept, *added]))

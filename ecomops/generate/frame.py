@@ -81,6 +81,36 @@ class Frame:
                 out[name] = np.concatenate([values, more])
         return Frame(out)
 
+    def insert_after(self, source: np.ndarray, extra: "Frame") -> "Frame":
+        """Insert ``extra`` rows, each right after row ``source[i]`` of this frame (one pass, no sort)."""
+        source = np.asarray(source, dtype=np.int64)
+        order = np.argsort(source, kind="stable")
+        total = self.n + extra.n
+        extra_pos = source[order] + 1 + np.arange(len(order))
+        is_extra = np.zeros(total, dtype=bool)
+        is_extra[extra_pos] = True
+        base_pos = np.nonzero(~is_extra)[0]
+        out: dict[str, ColumnValues] = {}
+        for name, values in self.columns.items():
+            more = extra.columns[name]
+            if isinstance(values, pa.Array):
+                index = np.empty(total, dtype=np.int64)
+                index[base_pos] = np.arange(self.n)
+                index[extra_pos] = self.n + order
+                out[name] = pa.concat_arrays([values, more]).take(pa.array(index))
+                continue
+            if isinstance(values, Cat):
+                if values.categories != more.categories:
+                    raise ValueError(f"column {name}: categories differ")
+                base_values, extra_values = values.codes, more.codes
+            else:
+                base_values, extra_values = values, more
+            merged = np.empty(total, dtype=np.result_type(base_values, extra_values))
+            merged[base_pos] = base_values
+            merged[extra_pos] = extra_values[order]
+            out[name] = Cat(merged, values.categories) if isinstance(values, Cat) else merged
+        return Frame(out)
+
     def sort(self, keys: Sequence[str]) -> "Frame":
         """Sort by the given int columns (first = primary), nulls last, stable."""
         arrays = []

@@ -25,7 +25,7 @@ RETURN_REASONS = ("late_delivery", "quality", "wrong_size_shade", "not_as_descri
 OTHER_REASON_SHARE = np.array([0.35, 0.25, 0.20, 0.20])
 RETURN_LATE = 0.19            # return probability of a late parcel
 RETURN_ON_TIME = 0.05
-LATE_REASON_SHARE = 0.70      # returns of late parcels that give late delivery as the reason
+LATE_REASON_SHARE = 0.62      # returns of late parcels that give late delivery as the reason
 FULL_REFUND_SHARE = 0.75
 
 

@@ -27,7 +27,7 @@ from .users import Users
 REDEEM_PROBABILITY = {"new_user_week": 0.85, "referral": 0.7, "campaign": 0.75, "recall": 0.6, "experiment": 0.75}
 RECALL_COUPON = (0, 10)
 REFERRAL_CAC_YUAN = 5.0
-SPEND_FLOOR_YUAN = 30.0
+SPEND_FLOOR_YUAN = 10.0
 ROI_WOBBLE = 0.16             # weekly log-sd of a channel's ROI around its target
 
 
@@ -71,10 +71,12 @@ def issue_coupons(rng: np.random.Generator, users: Users, calendar: Calendar, se
             add(holders, index, campaign.coupon, users.reg_l[holders] + 60, 7 if campaign.campaign_type ==
                 "new_user_week" else 14, campaign.campaign_type)
             continue
-        in_window = (sessions.day >= calendar.campaign_start[index]) & (sessions.day <= calendar.campaign_end[index])
-        candidates = np.nonzero(in_window & real[sessions.user])[0]
-        order = np.lexsort((sessions.start_l[candidates], sessions.user[candidates]))
-        candidates = candidates[order]
+        # Sessions are in start order, so the campaign window is one slice.
+        lo = np.searchsorted(sessions.day, calendar.campaign_start[index], side="left")
+        hi = np.searchsorted(sessions.day, calendar.campaign_end[index], side="right")
+        candidates = np.arange(lo, hi)
+        candidates = candidates[real[sessions.user[candidates]]]
+        candidates = candidates[np.argsort(sessions.user[candidates], kind="stable")]
         first = candidates[np.concatenate([[True], sessions.user[candidates][1:] != sessions.user[candidates][:-1]])] \
             if len(candidates) else candidates
         first = first[rng.random(len(first)) < campaign.coupon_share]
@@ -201,14 +203,12 @@ def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orde
             share[PAID_CHANNELS.index("private_community"), days] = 1.0
         else:
             share = np.zeros((n_channels, n_days))
-            top = np.argsort(-daily[:, days].sum(axis=1), kind="stable")[:4]
-            share[np.ix_(top, days)] = daily[np.ix_(top, days)]
+            share[:, days] = daily[:, days]
         share /= share.sum()
         tied = tied_total * share
-        # Tied spend is part of the channel's spend, not on top of it (at most 80% of a day).
-        cap = np.where(share > 0, daily * 0.8, 0)
-        tied = np.minimum(tied, cap) if campaign.campaign_type != "referral" else tied
-        daily = np.maximum(daily - tied, 0) if campaign.campaign_type != "referral" else daily
+        # Tied spend is part of the channel's spend where the day's budget allows.
+        if campaign.campaign_type != "referral":
+            daily = np.maximum(daily - tied, 0)
         c_idx, d_idx = np.nonzero(tied > 0.5)
         rows_day.append(d_idx)
         rows_channel.append(c_idx)

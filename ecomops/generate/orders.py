@@ -31,8 +31,8 @@ COST_RATIO = np.array([0.55, 0.42, 0.60, 0.66])
 UNKNOWN_COST_SHARE = 0.02
 FREE_SHIPPING_FROM = 9_900
 SHIPPING_FEE = 1_000
-AOV_START, AOV_END = 0.90, 1.11     # AOV trend factor, 2025-01 -> 2026-04
-UNDER_18_FACTOR = 0.37
+AOV_START, AOV_END = 0.86, 1.11     # AOV trend factor, 2025-01 -> 2026-04
+UNDER_18_FACTOR = 0.32
 AUTO_CANCEL_SHARE = 0.7             # unpaid orders auto-cancelled after 30 minutes
 
 # Defect kinds of extra orders (0 = clean).

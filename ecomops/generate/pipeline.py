@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import defects as dfx
-from .activity import base_activity, pairs_key
+from .activity import base_activity, pairs_key, sorted_unique
 from .behaviour import EVENT_TYPES, PAGES, PLATFORMS, build_events, build_sessions
 from .calendar import build_calendar
 from .channels import CASE_VARIANT_CODE, PAID_CHANNELS, RAW_CODE_LIST
@@ -76,19 +76,13 @@ def generate(out_dir: Path, fmt: str = "csv", scale: float = 1.0, seed: int = 42
     purchases = generate_purchases(rng("purchases"), users, calendar, first_active)
     progress.step("purchases (BG/NBD)", len(purchases.user))
     active = base_activity(rng("activity"), users, calendar, recall)
-    purchase_keys = np.unique(pairs_key(purchases.user, purchases.time_l // DAY, n_days))
-    active = np.unique(np.concatenate([active, purchase_keys]))
+    purchase_keys = sorted_unique(pairs_key(purchases.user, purchases.time_l // DAY, n_days))
+    active = sorted_unique(np.concatenate([active, purchase_keys]))
     assignment = assign(rng("experiment"), users, active, n_days)
     active = override_activity(rng("experiment-activity"), assignment, active, purchase_keys, n_days)
     progress.step("active user-days", len(active))
     sessions, placements = build_sessions(rng("sessions"), users, calendar, purchases, recall, active, end_l)
     events, sessions = build_events(rng("events"), users, sessions, placements, first_active, n_days, end_l)
-    on_day = np.full(users.n, -1)
-    on_day[assignment.user] = assignment.day
-    first_session = np.full(users.n, np.iinfo(np.int64).max)
-    mask = sessions.day == on_day[sessions.user]
-    np.minimum.at(first_session, sessions.user[mask], sessions.start_l[mask])
-    assignment.assigned_l = first_session[assignment.user]
     progress.step("sessions + events", len(events.user))
 
     orders, rate = build_orders(rng("orders"), users, calendar, purchases, placements, assignment, DEFECT_RATES)
@@ -169,13 +163,11 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     tablet["referrer_user_id"] = np.full(tablet.n, NULL)
     frame = frame.append(tablet)
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["users"] = frame.sort(["user_id", "loaded_at"])
+    frames["users"] = frame
 
     # events
     r = rng("events")
-    session_order = np.lexsort((sessions.user, sessions.start_l))
-    session_id = np.empty(len(session_order), dtype=np.int64)
-    session_id[session_order] = np.arange(1, len(session_order) + 1)
+    session_id = np.arange(1, len(sessions.user) + 1, dtype=np.int64)  # sessions are in start order
     frame = Frame({
         "event_id": np.zeros(len(events.user), dtype=np.int64),
         "user_id": users.user_id[events.user],
@@ -187,20 +179,20 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "utm_campaign": campaign_ids(events.utm_campaign),
         "event_at": events.event_l,
         "loaded_at": loaded_after(r, events.event_l),
-        "_seq": np.arange(len(events.user), dtype=np.int64),
     })
-    unknown = dfx.clone(r, frame, rate["unknown_enum"])
+    # Unknown event types: extra rows right after the row they were cloned from.
+    source = np.sort(r.choice(frame.n, size=dfx.count_for(rate["unknown_enum"], frame.n), replace=False))
+    unknown = frame.take(source)
     unknown["event_type"] = Cat(np.full(unknown.n, EVENT_TYPES.index("unknown_evt")), EVENT_TYPES)
     unknown["page"] = Cat(np.full(unknown.n, -1), PAGES)
     unknown["event_at"] = unknown["event_at"] + 1
-    unknown["_seq"] = unknown["_seq"] + len(events.user)
-    frame = dfx.assign_ids(frame.append(unknown), "event_id", ["event_at", "user_id", "_seq"])
+    frame = frame.insert_after(source, unknown)
+    frame["event_id"] = np.arange(1, frame.n + 1, dtype=np.int64)
     dfx.remap_codes(r, frame, "platform", {0: 3, 1: 5, 2: 4}, rate["case_variant_platform"])
     dfx.remap_codes(r, frame, "utm_source", CASE_VARIANT_CODE, rate["case_variant_source"] * 4)
-    frame = dfx.null_key_rows(r, frame, "event_id", rate["null_key"])
     dfx.make_late(r, frame, rate["late_events"], "event_at")
     frame = dfx.add_duplicates(r, frame, rate["duplicate_events"])
-    frames["events"] = frame.sort(["event_id", "loaded_at"])
+    frames["events"] = dfx.null_key_rows(r, frame, "event_id", rate["null_key"])
 
     # orders
     r = rng("orders")
@@ -228,7 +220,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     dfx.make_late(r, frame, rate["late_orders"], "placed_at")
     frame["loaded_at"] = np.maximum(frame["loaded_at"], last_change + HOUR)
     frame = dfx.add_duplicates(r, frame, rate["duplicate_orders"])
-    frames["orders"] = frame.sort(["order_id", "loaded_at"])
+    frames["orders"] = frame
 
     # order_items
     r = rng("items")
@@ -250,9 +242,9 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     orphan["order_id"] = len(orders.order_id) + 10_000 + r.integers(0, 10_000, size=orphan.n)
     orphan["_line"] = orphan["_line"] + 100
     frame = dfx.assign_ids(frame.append(orphan), "order_item_id", ["order_id", "_line"])
-    frame = dfx.null_key_rows(r, frame, "order_item_id", rate["null_key"])
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["order_items"] = frame.sort(["order_item_id", "loaded_at"])
+    frame = dfx.null_key_rows(r, frame, "order_item_id", rate["null_key"])
+    frames["order_items"] = frame
 
     # shipments
     r = rng("shipments")
@@ -273,7 +265,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     unknown["shipped_at"] = unknown["shipped_at"] + HOUR
     frame = dfx.assign_ids(frame.append(orphan).append(unknown), "shipment_id", ["shipped_at", "order_id"])
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["shipments"] = frame.sort(["shipment_id", "loaded_at"])
+    frames["shipments"] = frame
 
     # returns
     r = rng("returns")
@@ -290,7 +282,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     bad["requested_at"] = bad["requested_at"] + HOUR
     frame = dfx.assign_ids(frame.append(bad), "return_id", ["requested_at", "order_id"])
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["returns"] = frame.sort(["return_id", "loaded_at"])
+    frames["returns"] = frame
 
     # coupons
     r = rng("coupons")
@@ -309,7 +301,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "loaded_at": loaded_after(r, np.where(redeemed, redeemed_l, coupons.issued_l)),
     })
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["coupons"] = frame.sort(["coupon_id", "loaded_at"])
+    frames["coupons"] = frame
 
     # channel_spend
     r = rng("spend")
@@ -346,9 +338,9 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "is_farming_suspected": ledger.farming,
         "loaded_at": loaded_after(r, ledger.occurred_l),
     })
-    frame = dfx.null_key_rows(r, frame, "entry_id", rate["null_key"])
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["points_ledger"] = frame.sort(["entry_id", "loaded_at"])
+    frame = dfx.null_key_rows(r, frame, "entry_id", rate["null_key"])
+    frames["points_ledger"] = frame
 
     # member_tiers
     r = rng("tiers")
@@ -361,7 +353,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "loaded_at": loaded_after(r, tiers.changed_l),
     })
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["member_tiers"] = frame.sort(["tier_change_id", "loaded_at"])
+    frames["member_tiers"] = frame
 
     # messages
     r = rng("messages")
@@ -375,9 +367,9 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "clicked_at": messages.clicked_l,
         "loaded_at": loaded_after(r, np.maximum(messages.sent_l, messages.clicked_l)),
     })
-    frame = dfx.null_key_rows(r, frame, "message_id", rate["null_key"])
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["messages"] = frame.sort(["message_id", "loaded_at"])
+    frame = dfx.null_key_rows(r, frame, "message_id", rate["null_key"])
+    frames["messages"] = frame
 
     # experiments
     r = rng("experiments")
@@ -391,7 +383,7 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "loaded_at": loaded_after(r, assignment.assigned_l[order]),
     })
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frames["experiments"] = frame.sort(["assignment_id", "loaded_at"])
+    frames["experiments"] = frame
     return frames
 
 

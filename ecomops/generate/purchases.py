@@ -22,14 +22,17 @@ from .users import Users
 
 # BG/NBD: purchase rate per (operational) day ~ Gamma(R, scale=1/ALPHA);
 # dropout after each purchase ~ Beta(A, B).
-R, ALPHA = 0.55, 70.0
-A, B = 1.0, 4.0
+R, ALPHA = 0.38, 65.0
+A, B = 1.0, 5.5
 # Gamma-Gamma: order value ~ Gamma(P_SHAPE, scale=m/P_SHAPE) around a customer
 # mean m = P_SHAPE * GAMMA / G with G ~ Gamma(Q_SHAPE).
-P_SHAPE, Q_SHAPE, GAMMA = 6.0, 4.0, 118.0
+P_SHAPE, Q_SHAPE, GAMMA = 9.0, 60.0, 1777.0
 # A welcome purchase in the first days (new-user gift), before the BG/NBD clock.
-WELCOME_PROBABILITY = 0.20
+WELCOME_PROBABILITY = 0.18
 WELCOME_PROBABILITY_NEW_USER_WEEK = 0.45
+# The retention work of 2025-Q4 halves dropout after each purchase from 2025-10-01 on.
+DROPOUT_FACTOR_FROM_Q4 = 0.5
+Q4_START_DAY = 273
 MAX_PURCHASES = 90
 CHUNK = 50_000
 
@@ -45,7 +48,7 @@ class Purchases:
 
 
 def _operational_clock(calendar: Calendar) -> tuple[np.ndarray, np.ndarray]:
-    intensity = calendar.purchase_multiplier * (1.0 + 0.15 * np.arange(calendar.n_days) / calendar.n_days)
+    intensity = calendar.purchase_multiplier * (1.0 + 1.0 * np.arange(calendar.n_days) / calendar.n_days)
     intensity = intensity / intensity.mean()
     cumulative = np.concatenate([[0.0], np.cumsum(intensity)])
     return intensity, cumulative
@@ -59,13 +62,12 @@ def generate_purchases(rng: np.random.Generator, users: Users, calendar: Calenda
     end_op = cumulative[-1]
 
     rate = rng.gamma(R, 1.0 / ALPHA, size=n)
-    rate = np.where(users.channel == CH["private_community"], rate * 1.5, rate)
+    rate = np.where(users.channel == CH["private_community"], rate * 2.4, rate)
     rate = np.where(users.is_under_18, rate * 0.7, rate)
     rate = np.where(users.is_new_user_week, rate * 1.2, rate)
     dropout = rng.beta(A, B, size=n)
-    dropout = np.where(users.channel == CH["private_community"], dropout * 0.7, dropout)
+    dropout = np.where(users.channel == CH["private_community"], dropout * 0.5, dropout)
     dropout = np.where(users.is_under_18, np.minimum(dropout * 1.4, 0.95), dropout)
-    life_purchases = rng.geometric(np.clip(dropout, 1e-3, 1.0))
     customer_mean = P_SHAPE * GAMMA / rng.gamma(Q_SHAPE, 1.0, size=n)
 
     has_start = first_active_l != NULL
@@ -81,14 +83,26 @@ def generate_purchases(rng: np.random.Generator, users: Users, calendar: Calenda
     welcome_op = cumulative[welcome_day] + intensity[welcome_day] * (welcome_l % DAY) / DAY
     clock_start = np.where(welcome, welcome_op, start_op)
 
+    # After each purchase (the welcome purchase included) the customer drops out with probability
+    # p, halved from 2025-Q4 on. Memorylessness: the number of purchases survived is a geometric
+    # draw with p up to the Q4 boundary, then a fresh geometric draw with the halved p.
+    q4_op = cumulative[Q4_START_DAY]
+    survive_before = rng.geometric(np.clip(dropout, 1e-4, 1.0)) - 1
+    survive_after = rng.geometric(np.clip(dropout * DROPOUT_FACTOR_FROM_Q4, 1e-4, 1.0)) - 1
+    welcome_before_q4 = welcome & (welcome_op < q4_op)
     users_out, times_out = [], []
     for lo in range(0, n, CHUNK):
         hi = min(lo + CHUNK, n)
         m = hi - lo
-        gaps = rng.exponential(1.0, size=(m, MAX_PURCHASES)) / rate[lo:hi, None]
-        op = clock_start[lo:hi, None] + np.cumsum(gaps, axis=1)
-        rank = np.arange(MAX_PURCHASES)[None, :] + welcome[lo:hi, None].astype(np.int64)
-        keep = (op < end_op) & (rank < life_purchases[lo:hi, None]) & has_start[lo:hi, None]
+        gaps = rng.standard_exponential(size=(m, MAX_PURCHASES), dtype=np.float32) / rate[lo:hi, None]
+        op = clock_start[lo:hi, None] + np.cumsum(gaps, axis=1, dtype=np.float64)
+        # Purchases made so far (welcome first), and how many of them fall before 2025-Q4.
+        index = np.arange(MAX_PURCHASES)[None, :] + welcome[lo:hi, None].astype(np.int64)
+        n_before = (op < q4_op).sum(axis=1) + welcome_before_q4[lo:hi]
+        # Purchase number k (0-based) happens if the customer survived the k purchases before it.
+        allowed = np.where(survive_before[lo:hi] < n_before, survive_before[lo:hi],
+                           n_before + survive_after[lo:hi])
+        keep = (op < end_op) & (index <= allowed[:, None]) & has_start[lo:hi, None]
         rows, cols = np.nonzero(keep)
         users_out.append(rows + lo)
         times_out.append(op[rows, cols])

@@ -66,7 +66,7 @@ class Users:
 
 def _engaged_probability(reg_day: np.ndarray, n_days: int) -> np.ndarray:
     """Engaged share of a cohort: 30-day retention ~32% early, ~38% after a quarter of work."""
-    early, late = 0.42, 0.51
+    early, late = 0.33, 0.42
     start, end = 181, 273  # 2025-07-01 .. 2025-10-01: the quarter of improvement
     ramp = np.clip((reg_day - start) / (end - start), 0, 1)
     return early + (late - early) * ramp
@@ -130,7 +130,7 @@ def generate_users(rng: np.random.Generator, calendar: Calendar, scale: float) -
     node1_p = np.where(is_under_18, NODE1_UNDER_18, np.where(is_new_user_week, NODE1_NEW_USER_WEEK, NODE1_OTHER))
     node1 = rng.random(n) < node1_p
     engaged_p = _engaged_probability(reg_day, calendar.n_days)
-    engaged_p = np.where(is_new_user_week, 0.90, engaged_p)
+    engaged_p = np.where(is_new_user_week, 0.86, engaged_p)
     engaged_p = np.where(is_under_18 & ~is_new_user_week, engaged_p * 0.75, engaged_p)
     engaged_p = np.where(channel == CH["private_community"], np.minimum(engaged_p * 1.1, 0.95), engaged_p)
     engaged = (rng.random(n) < engaged_p) & ~node1

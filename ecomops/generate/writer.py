@@ -16,6 +16,7 @@ from typing import Sequence
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .contract import Column, check_columns
 from .timeutil import BASE_UTC_EPOCH, EPOCH_DAY_OF_START, NULL
@@ -126,6 +127,13 @@ class Writer:
             for column in contract_columns
         )
         path = self.out_dir / f"{entity}.{self.fmt}"
+        if self.fmt == "parquet":
+            arrow_types = {"bigint": pa.int64(), "integer": pa.int32(), "varchar": pa.string(),
+                           "timestamp": pa.timestamp("us"), "date": pa.date32(), "boolean": pa.bool_(),
+                           "decimal(18,2)": pa.decimal128(18, 2)}
+            schema = pa.schema([(column.name, arrow_types[column.data_type]) for column in contract_columns])
+            pq.write_table(table.cast(schema), path, compression="snappy", row_group_size=1_000_000)
+            return path
         self.con.register("entity_rows", table)
         try:
             if self.fmt == "csv":
@@ -134,7 +142,7 @@ class Writer:
                     "timestampformat '%Y-%m-%d %H:%M:%S', dateformat '%Y-%m-%d'"
                 )
             else:
-                options = "format parquet, compression zstd, row_group_size 1000000"
+                options = "format parquet, compression snappy, row_group_size 1000000"
             self.con.execute(f"copy (select {select} from entity_rows) to '{path}' ({options})")
         finally:
             self.con.unregister("entity_rows")

@@ -47,7 +47,23 @@ ORDER_STATUSES = ("created", "paid", "shipped", "delivered", "completed", "cance
 CATEGORIES = ("gift_box", "beauty", "home", "snacks")
 EVENT_TYPES = ("login", "page_view", "search", "add_to_cart")
 MESSAGE_CHANNELS = ("sms", "push", "wecom", "phone")
-CAMPAIGN_TYPES = ("新人福利周", "会员积分赛", "限时折扣夜", "会员日", "周末闪购", "推荐有礼")
+# new_user_week 新人福利周, points_race 会员积分赛, flash_discount_night 限时折扣夜,
+# member_day 会员日, weekend_flash_sale 周末闪购, referral 推荐有礼, festival 节日大促
+CAMPAIGN_TYPES = ("new_user_week", "points_race", "flash_discount_night", "member_day", "weekend_flash_sale",
+                  "referral", "festival")
+CARRIERS = ("sf", "jd", "yto", "zto", "ems")
+RETURN_REASONS = ("late_delivery", "quality", "wrong_size_shade", "not_as_described", "changed_mind")
+MESSAGE_PURPOSES = ("recall_1", "recall_2", "recall_3", "promotion", "logistics_notice")
+# raw entity -> source system (base model: staging.base_<source>__<entity>)
+RAW_ENTITIES = {
+    "users": "shop", "orders": "shop", "order_items": "shop", "events": "tracking",
+    "shipments": "logistics", "returns": "logistics", "campaigns": "marketing", "channel_spend": "marketing",
+    "coupons": "marketing", "points_ledger": "crm", "member_tiers": "crm", "messages": "crm",
+    "experiments": "growth",
+}
+ALL_RAW_ROWS = "select " + " + ".join(
+    f"(select count(*) from staging.base_{source}__{entity})" for entity, source in RAW_ENTITIES.items()
+)
 SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
@@ -71,7 +87,9 @@ class Mean:
     min_value: float
     max_value: float
     why: str
-    row_condition: str | None = None
+    # Only rows where every (column, operator, value) holds, e.g.
+    # (("is_paid", "==", True),); operators: == != < <= > >=.
+    where: tuple[tuple[str, str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,18 +204,37 @@ class Suite:
             )
         for mean in self.means:
             kwargs: dict[str, Any] = {}
-            if mean.row_condition:
-                kwargs = {"row_condition": mean.row_condition, "condition_parser": "pandas"}
+            if mean.where:
+                kwargs = {"row_condition": _condition(mean.where)}
             out.append(
                 gxe.ExpectColumnMeanToBeBetween(
                     column=mean.column, min_value=mean.min_value, max_value=mean.max_value,
                     description=f"mean of {mean.column}"
-                    + (f" where {mean.row_condition}" if mean.row_condition else "")
+                    + (f" where {_describe_where(mean.where)}" if mean.where else "")
                     + f" within [{mean.min_value:g}, {mean.max_value:g}] ({mean.why})",
                     **kwargs,
                 )
             )
         return out
+
+
+def _condition(where: tuple[tuple[str, str, Any], ...]):
+    """A Great Expectations row condition: the AND of the comparisons."""
+    import operator
+
+    from great_expectations.expectations.row_conditions import Column
+
+    operators = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                 ">": operator.gt, ">=": operator.ge}
+    conditions = [operators[op](Column(column), value) for column, op, value in where]
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
+
+
+def _describe_where(where: tuple[tuple[str, str, Any], ...]) -> str:
+    return " and ".join(f"{column} {op} {value!r}" for column, op, value in where)
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
@@ -214,10 +251,11 @@ def _bound(value: float | None) -> str:
 
 def _base(relation: str) -> Rows:
     """Staged rows vs all raw rows of the entity (the base_ model): staging
-    keeps at most every raw row and loses no more than the quarantine and
-    duplicate shares the sample is built with."""
-    return Rows(relative_to=relation, min_ratio=0.75, max_ratio=1.0,
-                why="raw input less quarantined rows and removed duplicates")
+    keeps at most every raw row, and an alarm is raised when more than 10%
+    are set aside (quarantined or removed as duplicates; the sample loses
+    0-3% per entity)."""
+    return Rows(relative_to=relation, min_ratio=0.9, max_ratio=1.0,
+                why="raw rows less quarantined rows and removed duplicates, at most 10% set aside")
 
 
 def _same(relation: str) -> Rows:
@@ -269,14 +307,16 @@ STAGING: tuple[Suite, ...] = (
         rows=_base("staging.base_logistics__shipments"),
         not_null=("order_id", "carrier", "shipped_at", "shipped_date", "loaded_at"),
         span_dates=("shipped_date", "delivered_date"),
-        ordered=(("delivered_at", "shipped_at"), ("promised_delivery_at", "shipped_at")),
+        sets={"carrier": CARRIERS},
+        ordered=(("delivered_at", "shipped_at"),),
     ),
     Suite(
         model="stg_logistics__returns", schema="staging", key=("return_id",),
         rows=_base("staging.base_logistics__returns"),
         not_null=("order_id", "requested_at", "requested_date", "return_reason", "refund_amount_cny", "loaded_at"),
-        non_negative=("refund_amount_cny",),
+        positive=("refund_amount_cny",),
         span_dates=("requested_date",),
+        sets={"return_reason": RETURN_REASONS},
     ),
     Suite(
         model="stg_marketing__campaigns", schema="staging", key=("campaign_id",),
@@ -311,7 +351,8 @@ STAGING: tuple[Suite, ...] = (
                   "is_farming_suspected", "loaded_at"),
         positive=("points",),
         span_dates=("occurred_date",),
-        sets={"entry_type": ("earn", "redeem", "expire")},
+        sets={"entry_type": ("earn", "redeem", "expire"),
+              "reason": ("purchase", "check_in", "share", "order_redemption", "year_end_expiry")},
     ),
     Suite(
         model="stg_crm__member_tiers", schema="staging", key=("tier_change_id",),
@@ -326,7 +367,7 @@ STAGING: tuple[Suite, ...] = (
         not_null=("user_id", "message_channel", "purpose", "is_marketing", "sent_at", "sent_date",
                   "is_clicked", "loaded_at"),
         span_dates=("sent_date",),
-        sets={"message_channel": MESSAGE_CHANNELS, "recall_step": (1, 2, 3)},
+        sets={"message_channel": MESSAGE_CHANNELS, "recall_step": (1, 2, 3), "purpose": MESSAGE_PURPOSES},
         ordered=(("clicked_at", "sent_at"),),
     ),
     Suite(
@@ -338,7 +379,9 @@ STAGING: tuple[Suite, ...] = (
     ),
     Suite(
         model="stg_quarantine__rows", schema="staging", key=("quarantine_id",),
+        rows=Rows(ALL_RAW_ROWS, 0, 0.1, "at most 10% of all raw rows are set aside"),
         not_null=("entity", "natural_key", "rule", "raw_row"),
+        sets={"entity": tuple(RAW_ENTITIES)},
     ),
 )
 
@@ -387,13 +430,337 @@ CORE: tuple[Suite, ...] = (
         between={"paid_order_sequence": (1, None)},
         means=(
             Mean("is_paid", 0.80, 0.95, why="share of orders paid; the reports' order->pay step is 88%"),
-            Mean("paid_gmv_cny", 150.0, 350.0, row_condition="is_paid == True",
+            Mean("paid_gmv_cny", 150.0, 350.0, where=(("is_paid", "==", True),),
                  why="AOV; the reports quote 210 -> 260 yuan"),
         ),
     ),
 )
 
-SUITES: tuple[Suite, ...] = STAGING + CORE
+# --------------------------------------------------------------------------
+# Retention, churn and marketing marts (docs/retention.md, docs/churn.md,
+# docs/marketing.md).
+# --------------------------------------------------------------------------
+
+
+def _span_days(ratio_min: float, ratio_max: float, why: str) -> Rows:
+    """Bounds as a multiple of the number of days in the data's span."""
+    return Rows(
+        relative_to="select datediff('day', date '{span_start_date}', date '{span_end_date}') + 1",
+        min_ratio=ratio_min, max_ratio=ratio_max, why=why,
+    )
+
+
+def _calendar(unit: str, ratio_min: float, ratio_max: float, why: str) -> Rows:
+    """Bounds as a multiple of the number of ISO weeks / months / quarters in the span."""
+    column = {"week": "iso_week_start_date", "month": "month_start_date",
+              "quarter": "date_trunc('quarter', date_day)"}[unit]
+    return Rows(
+        relative_to=(f"select count(distinct {column}) from marts.dim_date "
+                     "where date_day between date '{span_start_date}' and date '{span_end_date}'"),
+        min_ratio=ratio_min, max_ratio=ratio_max, why=why,
+    )
+
+
+MARKETING_CHANNELS = CHANNELS + ("crm",)
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
+_ROI_COLUMNS = tuple(f"roi_{model}" for model in ATTRIBUTION_MODELS)
+_CREDITED = tuple(f"credited_orders_{model}" for model in ATTRIBUTION_MODELS) + tuple(
+    f"credited_gmv_{model}_cny" for model in ATTRIBUTION_MODELS
+)
+_CHANNEL_AMOUNTS = ("spend_cny", "unique_visitors", "paying_visitors", "new_registered_users",
+                    "new_paying_customers", "new_customers_matured_30d", "repurchased_30d_customers",
+                    "cac_per_registration_cny", "cac_per_paying_customer_cny", "uv_value_cny") + _ROI_COLUMNS
+COHORT_KEY = ("cohort_event", "activity_type", "cohort_grain", "cohort_start_date", "segment_dimension",
+              "segment_value")
+COHORT_SETS: dict[str, tuple[Any, ...]] = {
+    "cohort_event": ("registration", "first_paid_order"),
+    "activity_type": ("any_event", "paid_order"),
+    "cohort_grain": ("day", "week", "month"),
+    "segment_dimension": ("all", "acquisition_channel", "first_campaign", "device", "age_band", "member_tier",
+                          "experiment_group"),
+}
+CHURN_NODES = ("registered_no_return", "carted_not_ordered", "ordered_not_paid", "received_not_repurchased",
+               "sleeping")
+CHURN_NODE_CODES = ("registered_no_return_1d", "registered_no_return_7d", "carted_not_ordered_3d",
+                    "ordered_not_paid_3d", "received_not_repurchased_7d", "received_not_repurchased_30d",
+                    "sleeping_90d", "sleeping_180d")
+
+RETENTION: tuple[Suite, ...] = (
+    Suite(
+        model="fct_cohort_retention", schema="marts", key=COHORT_KEY + ("period_number",),
+        rows=Rows("marts.dim_users", 10, 500, "cohorts x segments x periods per registered user"),
+        not_null=("cohort_end_date", "period_start_date", "period_end_date", "cohort_size", "retained_users",
+                  "retained_users_unbounded", "is_complete"),
+        non_negative=("cohort_size", "retained_users"),
+        rates=("retention_rate", "retention_rate_unbounded"),
+        sets=COHORT_SETS,
+        between={"period_number": (0, 90)},
+        ordered=(("retained_users_unbounded", "retained_users"), ("cohort_size", "retained_users_unbounded"),
+                 ("period_end_date", "period_start_date"), ("cohort_end_date", "cohort_start_date")),
+    ),
+    Suite(
+        model="fct_cohort_retention_brackets", schema="marts", key=COHORT_KEY + ("bracket_name",),
+        rows=Rows("marts.dim_users", 2, 100, "cohorts x segments x brackets per registered user"),
+        not_null=("bracket_start_day", "bracket_end_day", "cohort_size", "retained_users", "is_complete"),
+        non_negative=("cohort_size", "retained_users"),
+        rates=("retention_rate",),
+        sets=COHORT_SETS,
+        ordered=(("bracket_end_day", "bracket_start_day"), ("cohort_size", "retained_users")),
+    ),
+    Suite(
+        model="fct_cohort_retention_summary", schema="marts", key=COHORT_KEY,
+        rows=Rows("marts.dim_users", 1, 20, "cohorts x segments per registered user"),
+        not_null=("cohort_size", "d1_retained_users", "d7_retained_users", "d30_retained_users"),
+        non_negative=("cohort_size", "d1_retained_users", "d7_retained_users", "d30_retained_users"),
+        rates=("d1_retention_rate", "d7_retention_rate", "d30_retention_rate"),
+        sets=COHORT_SETS,
+        ordered=(("cohort_size", "d1_retained_users"), ("cohort_size", "d30_retained_users")),
+    ),
+    Suite(
+        model="fct_funnel_daily", schema="marts", key=("funnel_date", "channel", "device"),
+        rows=_span_days(1, 33, "at most one row per day, channel and device"),
+        not_null=("browse_users", "cart_users", "order_users", "paid_users", "is_window_complete"),
+        non_negative=("browse_users", "cart_users", "order_users", "paid_users", "browse_sessions",
+                      "cart_sessions", "order_sessions", "paid_sessions"),
+        rates=("browse_to_cart_rate", "cart_to_order_rate", "order_to_paid_rate", "browse_to_paid_rate",
+               "session_browse_to_cart_rate", "session_cart_to_order_rate", "session_order_to_paid_rate"),
+        span_dates=("funnel_date",),
+        sets={"channel": CHANNELS, "device": DEVICES},
+        ordered=(("browse_users", "cart_users"), ("order_users", "paid_users"),
+                 ("browse_sessions", "cart_sessions"), ("order_sessions", "paid_sessions")),
+    ),
+    Suite(
+        model="fct_experiment_results", schema="marts",
+        key=("experiment_id", "readout_type", "group_name", "metric_name"),
+        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 6, 24,
+                  "groups x metrics x readouts per experiment"),
+        not_null=("control_group_name", "is_control", "users", "metric_value", "is_significant"),
+        non_negative=("users", "sample_size"),
+        rates=("p_value",),
+        sets={"readout_type": ("ab_test", "aa_check"),
+              "metric_name": ("d1_retention", "d7_retention", "d30_retention", "first_paid_order_conversion",
+                              "aov_cny", "gmv_per_user_cny")},
+        ordered=(("ci_upper", "ci_lower"), ("last_assigned_date", "first_assigned_date")),
+    ),
+)
+
+CHURN: tuple[Suite, ...] = (
+    Suite(
+        model="fct_churn_node_episodes", schema="marts", key=("episode_id",),
+        rows=Rows("marts.dim_users", 1, 40, "node episodes per registered user"),
+        not_null=("user_id", "node_code", "node", "entered_at", "entered_date", "deadline_at",
+                  "is_deadline_passed", "is_lost"),
+        non_negative=("days_to_recover", "recall_messages_received"),
+        span_dates=("entered_date", "recovered_date"),
+        sets={"node": CHURN_NODES, "node_code": CHURN_NODE_CODES,
+              "recovered_by": ("recall_message", "campaign", "organic"), "member_tier_at_entry": TIERS},
+        ordered=(("deadline_at", "entered_at"), ("recovered_at", "entered_at")),
+    ),
+    Suite(
+        model="fct_churn_nodes_daily", schema="marts", key=("node_day_segment_id",),
+        rows=_span_days(8, 400, "nodes x segments per day"),
+        not_null=("date_day", "node_code", "segment_dimension", "segment_value", "entered_count", "lost_count",
+                  "recovered_count", "at_node_count"),
+        non_negative=("entered_count", "lost_count", "recovered_count", "recovered_after_loss_count",
+                      "at_node_count", "lost_stock_count"),
+        rates=("loss_rate", "never_logged_in_rate", "lost_stock_share"),
+        span_dates=("date_day",),
+        sets={"node": CHURN_NODES, "node_code": CHURN_NODE_CODES,
+              "segment_dimension": ("all", "acquisition_channel", "device", "age_band", "member_tier_at_entry")},
+    ),
+    Suite(
+        model="fct_recall_outcomes", schema="marts", key=("recall_outcome_id",),
+        rows=_calendar("week", 1, 12, "recall steps x message channels per week"),
+        not_null=("week_start_date", "recall_step", "message_channel", "messages_sent", "users_reached"),
+        non_negative=("messages_sent", "users_reached", "users_clicked", "users_came_back_3d",
+                      "users_came_back_7d", "users_paid_7d", "users_paid_30d", "control_users"),
+        rates=("came_back_3d_rate", "recall_success_rate", "paid_7d_rate", "paid_30d_rate",
+               "control_came_back_3d_rate", "control_came_back_7d_rate", "control_paid_7d_rate",
+               "control_paid_30d_rate"),
+        between={"uplift_came_back_7d": (-1, 1), "uplift_paid_30d": (-1, 1)},
+        sets={"recall_step": (1, 2, 3), "message_channel": MESSAGE_CHANNELS},
+        ordered=(("messages_sent", "users_reached"), ("users_reached", "users_clicked"),
+                 ("users_came_back_7d", "users_came_back_3d"), ("users_paid_30d", "users_paid_7d")),
+    ),
+)
+
+MARKETING: tuple[Suite, ...] = (
+    Suite(
+        model="fct_order_attribution", schema="marts", key=("attribution_id",),
+        rows=Rows("select 5 * count(*) from marts.fct_orders where is_paid", 1, 10,
+                  "at least one row per paid order and model"),
+        not_null=("order_id", "user_id", "attribution_model", "touch_type", "channel", "paid_at", "paid_date",
+                  "order_gmv_cny", "credit_share", "credited_gmv_cny"),
+        non_negative=("credited_gmv_cny", "days_before_order"),
+        positive=("order_gmv_cny",),
+        rates=("credit_share",),
+        span_dates=("paid_date", "touch_date"),
+        sets={"attribution_model": ATTRIBUTION_MODELS, "touch_type": ("session", "crm_click", "direct_fallback"),
+              "channel": MARKETING_CHANNELS},
+        ordered=(("paid_at", "placed_at"), ("placed_at", "touched_at"), ("order_gmv_cny", "credited_gmv_cny"),
+                 ("touch_count", "touch_sequence")),
+    ),
+    Suite(
+        model="fct_channel_performance_daily", schema="marts", key=("date_day", "channel"),
+        rows=_span_days(9, 13, "every channel on every day (dense)"),
+        not_null=("iso_week_start_date",) + _CREDITED,
+        non_negative=_CHANNEL_AMOUNTS + _CREDITED,
+        rates=("visit_to_pay_conversion", "repurchase_rate_30d"),
+        span_dates=("date_day",),
+        sets={"channel": MARKETING_CHANNELS},
+        ordered=(("unique_visitors", "paying_visitors"),
+                 ("new_customers_matured_30d", "repurchased_30d_customers")),
+    ),
+    Suite(
+        model="fct_channel_performance_weekly", schema="marts", key=("iso_week_start_date", "channel"),
+        rows=_calendar("week", 9, 13, "every channel in every ISO week (dense)"),
+        not_null=("iso_week_end_date", "days_in_data", "is_complete_week", "budget_attribution_model",
+                  "budget_action") + _CREDITED,
+        non_negative=_CHANNEL_AMOUNTS + _CREDITED,
+        rates=("visit_to_pay_conversion", "repurchase_rate_30d"),
+        between={"days_in_data": (1, 7)},
+        sets={"channel": MARKETING_CHANNELS, "budget_action": ("cut_20pct", "raise", "hold"),
+              "budget_attribution_model": ATTRIBUTION_MODELS},
+        ordered=(("iso_week_end_date", "iso_week_start_date"), ("unique_visitors", "paying_visitors")),
+    ),
+    Suite(
+        model="fct_campaign_performance", schema="marts", key=("campaign_id",),
+        rows=_same("staging.stg_marketing__campaigns"),
+        not_null=("campaign_type", "start_date", "end_date", "channel_spend_cny", "coupon_cost_cny",
+                  "points_cost_cny", "actual_cost_cny", "participants", "paid_orders", "gmv_cny"),
+        non_negative=("budget_cny", "channel_spend_cny", "coupon_cost_cny", "points_redeemed", "points_cost_cny",
+                      "actual_cost_cny", "participants", "new_users", "first_orders", "paid_orders", "gmv_cny",
+                      "roi", "repurchase_gmv_30d_cny"),
+        rates=("d1_retention_rate", "d30_retention_rate"),
+        sets={"campaign_type": CAMPAIGN_TYPES},
+        ordered=(("end_date", "start_date"), ("paid_orders", "first_orders"),
+                 ("d1_cohort_users", "d1_retained_users"), ("d30_cohort_users", "d30_retained_users")),
+    ),
+)
+
+# --------------------------------------------------------------------------
+# Member value (docs/member.md).
+# --------------------------------------------------------------------------
+
+RFM_SEGMENTS = ("core", "potential", "new", "at_risk", "sleeping", "lost")
+LIFECYCLE_STAGES = ("new", "growth", "mature", "declining")
+
+MEMBER: tuple[Suite, ...] = (
+    Suite(
+        model="dim_member_tier_history", schema="marts", key=("tier_period_id",),
+        rows=Rows(relative_to="marts.dim_users", min_ratio=1.0, max_ratio=5.0,
+                  why="every user has one period or more"),
+        not_null=("user_id", "tier_period_number", "tier", "change_type", "valid_from_date", "valid_to_date",
+                  "is_current", "net_spend_at_start_cny"),
+        sets={"tier": TIERS, "previous_tier": TIERS, "change_type": ("registration", "upgrade", "downgrade")},
+        ordered=(("valid_to_date", "valid_from_date"),),
+        between={"tier_period_number": (1, None)},
+    ),
+    Suite(
+        model="fct_member_tier_reconciliation", schema="marts", key=("tier_reconciliation_id",),
+        rows=Rows(relative_to="staging.stg_crm__member_tiers", min_ratio=1.0, max_ratio=3.0,
+                  why="every CRM tier change, plus the derived changes the CRM lacks"),
+        not_null=("user_id", "from_tier", "to_tier", "reconciliation_status", "is_mismatch"),
+        sets={"from_tier": TIERS, "to_tier": TIERS,
+              "reconciliation_status": ("matched", "date_differs", "missing_in_crm", "not_derived_from_spend")},
+        means=(Mean("is_mismatch", 0.0, 0.5, why="most CRM tier changes agree with spend"),),
+    ),
+    Suite(
+        model="fct_member_points", schema="marts", key=("member_points_day_id",),
+        rows=Rows(
+            relative_to="select count(distinct cast(user_id as varchar) || '|' || cast(occurred_date as varchar)) "
+                        "from staging.stg_crm__points_ledger",
+            min_ratio=1.0, max_ratio=1.0, why="one row per user and day with a ledger entry",
+        ),
+        not_null=("user_id", "points_date", "points_balance", "farmed_points_balance"),
+        non_negative=("points_earned", "points_redeemed", "points_expired", "farmed_points_earned",
+                      "farmed_points_redeemed", "farmed_points_expired", "cumulative_points_earned",
+                      "points_balance", "farmed_points_balance"),
+        span_dates=("points_date",),
+    ),
+    Suite(
+        model="fct_member_points_quarterly", schema="marts", key=("quarter_start_date",),
+        not_null=("points_earned", "points_redeemed", "points_expired"),
+        non_negative=("points_earned", "points_redeemed", "points_expired", "farmed_points_earned",
+                      "redemption_rate"),
+        means=(Mean("redemption_rate", 0.45, 0.80, where=(("calendar_year", "==", 2025), ("calendar_quarter", "==", 4)),
+                    why="Q4 points redemption rate; the reports quote 63%"),),
+    ),
+    Suite(
+        model="fct_member_kpis_quarterly", schema="marts", key=("member_kpi_id",),
+        not_null=("quarter_start_date", "tier_group", "buyers", "paid_orders", "aov_cny"),
+        positive=("buyers", "paid_orders", "aov_cny"),
+        rates=("repurchase_rate",),
+        sets={"tier_group": ("all", "non_member", "regular", "vip", "member")},
+        means=(
+            Mean("repurchase_rate", 0.15, 0.60, where=(("tier_group", "==", "member"), ("is_complete_quarter", "==", True)),
+                 why="member repurchase rate; the reports quote 28% -> 33%"),
+            Mean("aov_cny", 150.0, 600.0, where=(("tier_group", "==", "vip"),),
+                 why="VIP AOV; the reports quote about 286 yuan"),
+        ),
+    ),
+    Suite(
+        model="fct_member_ltv", schema="marts", key=("member_ltv_id",),
+        rows=Rows(relative_to="select count(*) from marts.dim_users where first_paid_order_date is not null",
+                  min_ratio=0.5, max_ratio=20.0, why="one row per customer and complete month (at most 16 here)"),
+        not_null=("user_id", "cohort_month", "month_number", "first_order_tier", "tier_at_month_end",
+                  "cumulative_paid_orders", "cumulative_paid_gmv_cny", "cumulative_net_gmv_cny"),
+        non_negative=("paid_orders", "paid_gmv_cny", "refunded_cny", "cumulative_paid_orders",
+                      "cumulative_paid_gmv_cny"),
+        between={"month_number": (0, None), "cumulative_paid_orders": (1, None)},
+        sets={"first_order_tier": TIERS, "tier_at_month_end": TIERS, "acquisition_channel": CHANNELS},
+        ordered=(("cumulative_paid_gmv_cny", "cumulative_net_gmv_cny"), ("month_start_date", "cohort_month")),
+    ),
+    Suite(
+        model="fct_ltv_curves", schema="marts", key=("ltv_curve_cell_id",),
+        not_null=("cohort_month", "segment_type", "segment_value", "month_number", "customers"),
+        positive=("customers", "cumulative_paid_orders", "aov_cny"),
+        rates=("repurchase_rate",),
+        sets={"segment_type": ("all", "acquisition_channel", "first_order_tier")},
+    ),
+    Suite(
+        model="fct_customer_rfm", schema="marts", key=("user_id",),
+        rows=Rows(
+            relative_to="select count(distinct user_id) from marts.fct_orders "
+                        "where is_paid and paid_date <= date '{span_end_date}'",
+            min_ratio=1.0, max_ratio=1.0, why="one row per customer as of the data's last day",
+        ),
+        not_null=("recency_days", "frequency", "monetary_cny", "r_score", "f_score", "m_score", "rfm_segment",
+                  "lifecycle_stage"),
+        non_negative=("recency_days",),
+        positive=("frequency",),
+        between={"r_score": (1, 5), "f_score": (1, 5), "m_score": (1, 5)},
+        sets={"rfm_segment": RFM_SEGMENTS, "lifecycle_stage": LIFECYCLE_STAGES},
+        ordered=(("last_paid_date", "first_paid_date"),),
+    ),
+    Suite(
+        model="fct_customer_clv", schema="marts", key=("user_id",),
+        rows=_same("marts.fct_customer_rfm"),
+        not_null=("repeat_purchase_days", "recency_days", "age_days", "probability_alive",
+                  "expected_purchases_90d", "expected_purchases_365d", "expected_purchase_value_cny", "clv_12m_cny"),
+        non_negative=("repeat_purchase_days", "recency_days", "expected_purchases_90d", "expected_purchase_value_cny",
+                      "clv_12m_cny"),
+        rates=("probability_alive",),
+        ordered=(("age_days", "recency_days"), ("expected_purchases_365d", "expected_purchases_90d"),
+                 ("paid_orders", "purchase_days")),
+    ),
+    Suite(
+        model="fct_clv_parameters", schema="marts", key=("clv_parameter_id",),
+        rows=Rows(relative_to="select 14", min_ratio=1.0, max_ratio=1.0,
+                  why="7 parameters (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma) x 2 fit windows"),
+        not_null=("fit_window", "model_name", "parameter_name", "parameter_value", "customers_fitted"),
+        positive=("parameter_value", "customers_fitted"),
+        sets={"fit_window": ("as_of", "calibration"), "model_name": ("bgnbd", "gamma_gamma")},
+    ),
+    Suite(
+        model="fct_clv_holdout", schema="marts", key=("frequency_bucket",),
+        not_null=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
+        non_negative=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
+    ),
+)
+
+MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER
+SUITES: tuple[Suite, ...] = STAGING + MARTS
 
 
 def suite_by_model() -> dict[str, Suite]:

@@ -131,8 +131,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_suites(gx_root: pathlib.Path, suites: list[Suite], params: dict[str, Any],
-               whole_checkpoint: bool = True) -> list[SuiteOutcome]:
-    """Validate the snapshots under ``gx_root``; the checkpoint if ``whole_checkpoint``."""
+               whole_checkpoint: bool = True, build_docs: bool = True) -> list[SuiteOutcome]:
+    """Validate the snapshots under ``gx_root``: the whole checkpoint if
+    ``whole_checkpoint``, else each suite's validation definition; then
+    rebuild Data Docs (once) if ``build_docs``."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
@@ -153,6 +155,7 @@ def run_suites(gx_root: pathlib.Path, suites: list[Suite], params: dict[str, Any
                     expectation_parameters=params,
                     result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
                 ))
+        if build_docs:
             context.build_data_docs()
     outcomes = []
     for result in results:
@@ -198,8 +201,11 @@ def observed_value(item: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, (tuple, list)):
+        text = "(" + ", ".join(_short(item) for item in value) + ")"
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _exception_message(info: Any) -> str:

@@ -13,15 +13,15 @@
     {%- set unit = 10 ** scale -%}
     {%- set step = '0.' ~ '0' * (scale - 1) ~ '1' -%}
     case
-        when {{ denominator }} is null or {{ denominator }} = 0 then null
+        when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
         else cast(
             cast(
                 floor(
                     (
-                        2 * {{ unit }} * cast(round({{ numerator }} * 100) as double)
-                        + cast(round({{ denominator }} * 100) as double)
+                        2 * {{ unit }} * cast(round(({{ numerator }}) * 100) as double)
+                        + cast(round(({{ denominator }}) * 100) as double)
                     )
-                    / (2 * cast(round({{ denominator }} * 100) as double))
+                    / (2 * cast(round(({{ denominator }}) * 100) as double))
                 ) as decimal(18, 0)
             ) * cast({{ step }} as decimal(18, {{ scale }})) as decimal(18, {{ scale }})
         )
@@ -61,7 +61,10 @@
             coalesce({{ days_before_order }}, 0) / {{ var('marketing_time_decay_half_life_days') }}
         )
     {%- else -%}
-        {{ exceptions.raise_compiler_error("Unknown attribution model '" ~ model ~ "'; expected one of " ~ marketing_all_attribution_models() | join(', ')) }}
+        {{ exceptions.raise_compiler_error(
+            "Unknown attribution model '" ~ model ~ "'; expected one of "
+            ~ marketing_all_attribution_models() | join(', ')
+        ) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -8,10 +8,12 @@
     source_name, table_name: the source; relation_sql: what the base model
     reads (the seed relation or the file reader raw_source() returns).
     Extra columns are allowed (ignored by staging). Runs only at execution
-    time (one DESCRIBE, no data read).
+    time, for models (one DESCRIBE of the file; no data read). raw_source()
+    calls it for files read with var raw_dir; the committed seeds are the
+    project's own.
 -#}
 {% macro assert_raw_contract(source_name, table_name, relation_sql) -%}
-    {%- if execute -%}
+    {%- if execute and model.resource_type == 'model' -%}
         {%- set source_node = graph.sources.get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name) -%}
         {%- if source_node and source_node.columns -%}
             {%- set described = run_query('describe select * from ' ~ relation_sql) -%}

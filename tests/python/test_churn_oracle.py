@@ -14,7 +14,9 @@ Definitions used (see the YAML for the words):
   tracking event strictly after it; the users with no ``login`` event
   after registering are "never logged in".
 - node 3: every order enters at placed_at; recovers at the user's first
-  payment (paid_at of any paid order of the user) at or after placed_at.
+  payment (paid_at of any paid order of the user) at or after placed_at;
+  the order itself is "unpaid at the deadline" when its own paid_at is
+  missing or later than the deadline (and the deadline has passed).
 - deadline = entered + window days; passed when before the end of the
   data (midnight Asia/Shanghai after data_end_date, i.e. 16:00 UTC of
   data_end_date); lost = passed and not recovered at or before it.
@@ -52,6 +54,7 @@ class Episode:
     entered_at: dt.datetime
     recovered_at: dt.datetime | None
     has_login_after_entry: bool | None
+    order_paid_at: dt.datetime | None = None
 
 
 def node_1_entries(users, events) -> list[Episode]:
@@ -81,7 +84,7 @@ def node_3_entries(orders) -> list[Episode]:
         times = payments_by_user.get(user_id, [])
         index = bisect.bisect_left(times, placed_at)
         recovered = times[index] if index < len(times) else None
-        entries.append(Episode(user_id, placed_at, recovered, None))
+        entries.append(Episode(user_id, placed_at, recovered, None, _paid_at))
     return entries
 
 
@@ -112,6 +115,9 @@ def daily_rows(entries: list[Episode], window_days: int, devices: dict[int, str]
             bump(entered_day, "cohort_lost_count", int(lost))
             if is_node_1:
                 bump(entered_day, "cohort_never_logged_in_count", int(not episode.has_login_after_entry))
+            else:
+                order_unpaid = passed and (episode.order_paid_at is None or episode.order_paid_at > deadline_at)
+                bump(entered_day, "cohort_orders_unpaid_count", int(order_unpaid))
             if lost:
                 bump(deadline_day, "lost_count")
             if recovered_day is not None:
@@ -140,6 +146,10 @@ def daily_rows(entries: list[Episode], window_days: int, devices: dict[int, str]
             )
         }
         row["cohort_never_logged_in_count"] = counts["cohort_never_logged_in_count"] if is_node_1 else None
+        row["cohort_orders_unpaid_count"] = None if is_node_1 else counts["cohort_orders_unpaid_count"]
+        row["orders_unpaid_rate"] = (
+            counts["cohort_orders_unpaid_count"] / entered if complete and not is_node_1 else None
+        )
         row["is_cohort_complete"] = complete
         row["loss_rate"] = counts["cohort_lost_count"] / entered if complete else None
         row["never_logged_in_rate"] = (
@@ -153,7 +163,8 @@ def daily_rows(entries: list[Episode], window_days: int, devices: dict[int, str]
 COLUMNS = [
     "entered_count", "lost_count", "recovered_count", "recovered_after_loss_count", "at_node_count",
     "lost_stock_count", "cohort_deadline_passed_count", "cohort_lost_count", "cohort_never_logged_in_count",
-    "is_cohort_complete", "loss_rate", "never_logged_in_rate", "lost_stock_share",
+    "cohort_orders_unpaid_count", "is_cohort_complete", "loss_rate", "never_logged_in_rate",
+    "orders_unpaid_rate", "lost_stock_share",
 ]
 
 

@@ -76,7 +76,7 @@ def write_fixture(raw_dir: pathlib.Path, user_a: int, user_b: int) -> None:
         (user_b, "push", "promotion", "2025-06-10 11:00:00"),
     ]
     with open(messages, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         for offset, (user_id, channel, purpose, sent_at) in enumerate(extra):
             row = {column: "" for column in columns}
             row.update(

@@ -193,3 +193,44 @@ def test_oracle_linear_rounding(gmv: str, channels: list[str], expected: dict[st
     """The oracle's own rounding rule, checked by hand."""
     path = [(dt.datetime(2025, 1, 1, hour), "session", f"session-{hour}", channel) for hour, channel in enumerate(channels)]
     assert credit_order(Decimal(gmv), path)["linear"] == expected
+
+
+def docs_budget_query() -> str:
+    """The README query of docs/marketing.md, between its budget-query markers."""
+    text = (REPO / "docs" / "marketing.md").read_text(encoding="utf-8")
+    block = text.split("<!-- budget-query:start -->", 1)[1].split("<!-- budget-query:end -->", 1)[0]
+    return block.split("```sql", 1)[1].split("```", 1)[0].strip().rstrip(";")
+
+
+def test_budget_query_in_docs(connect, weekly_oracle) -> None:
+    """The documented query returns exactly the channels whose plain-Python
+    last-touch ROI was below 4 in the latest complete week and the week before."""
+    config = project_vars()
+    assert config["marketing_default_attribution_model"] == "last_touch"
+    cut_below = Decimal(str(config["marketing_budget_cut_roi_below"]))
+    first_day, last_day = connect.execute(
+        "select min(date_day), max(date_day) from marts.fct_channel_performance_daily"
+    ).fetchone()
+    this_week = iso_monday(last_day)
+    if this_week + dt.timedelta(days=6) > last_day:
+        this_week -= dt.timedelta(days=7)
+    previous_week = this_week - dt.timedelta(days=7)
+    assert previous_week >= first_day
+
+    def week_roi(week: dt.date, channel: str) -> Decimal | None:
+        figures = weekly_oracle.get((week, channel))
+        return roi(figures["last_touch"], figures["spend"]) if figures else None
+
+    channels = {channel for _week, channel in weekly_oracle}
+    expected = sorted(
+        channel
+        for channel in channels
+        if all(
+            (value := week_roi(week, channel)) is not None and value < cut_below
+            for week in (this_week, previous_week)
+        )
+    )
+    rows = connect.execute(docs_budget_query()).fetchall()
+    assert rows, "the documented budget query returns no channel on the sample"
+    assert {row[0] for row in rows} == {this_week}
+    assert sorted(row[1] for row in rows) == expected

@@ -14,7 +14,7 @@ events as (
     select
         user_id,
         event_type,
-        event_at,
+        event_at
     from {{ ref('stg_tracking__events') }}
 
 ),
@@ -26,7 +26,7 @@ orders as (
         placed_at,
         paid_at,
         is_paid,
-        order_amount_cny,
+        order_amount_cny
     from {{ ref('stg_shop__orders') }}
 
 ),
@@ -42,7 +42,7 @@ event_activity as (
         case when event_type = 'add_to_cart' then 1 else 0 end as cart_flag,
         0 as orders_placed,
         0 as paid_orders,
-        cast(0 as decimal(18, 2)) as paid_gmv_cny,
+        cast(0 as decimal(18, 2)) as paid_gmv_cny
     from events
 
 ),
@@ -58,7 +58,7 @@ placed_order_activity as (
         0 as cart_flag,
         1 as orders_placed,
         0 as paid_orders,
-        cast(0 as decimal(18, 2)) as paid_gmv_cny,
+        cast(0 as decimal(18, 2)) as paid_gmv_cny
     from orders
 
 ),
@@ -74,7 +74,7 @@ paid_order_activity as (
         0 as cart_flag,
         0 as orders_placed,
         1 as paid_orders,
-        order_amount_cny as paid_gmv_cny,
+        order_amount_cny as paid_gmv_cny
     from orders
     where is_paid and paid_at is not null
 
@@ -101,7 +101,7 @@ final as (
         max(cart_flag) = 1 as has_cart,
         cast(sum(orders_placed) as integer) as orders_placed,
         cast(sum(paid_orders) as integer) as paid_orders,
-        cast(sum(paid_gmv_cny) as decimal(18, 2)) as paid_gmv_cny,
+        cast(sum(paid_gmv_cny) as decimal(18, 2)) as paid_gmv_cny
     from all_activity
     group by
         user_id,

@@ -59,7 +59,7 @@ carts_with_later_orders as (
     left join orders
         on
             carts.user_id = orders.user_id
-            and orders.placed_at >= carts.event_at
+            and carts.event_at <= orders.placed_at
 
 ),
 

@@ -2,7 +2,8 @@
     Churn node 3, ordered_not_paid (下单未支付): one episode per order
     placed. The recovery is the user's first payment at or after the order
     was placed: the order itself being paid, or any other order of the user
-    being paid (a re-placed order counts: the user did pay).
+    being paid (a re-placed order counts: the user did pay). The order's own
+    paid_at is kept apart for the order-level "orders unpaid after 3 days".
 -#}
 with
 
@@ -37,6 +38,7 @@ orders_with_later_payments as (
         orders.order_id,
         orders.user_id,
         orders.placed_at,
+        orders.paid_at as order_paid_at,
         payments.order_id as paying_order_id,
         payments.campaign_id as paying_order_campaign_id,
         payments.paid_at,
@@ -48,7 +50,7 @@ orders_with_later_payments as (
     left join payments
         on
             orders.user_id = payments.user_id
-            and payments.paid_at >= orders.placed_at
+            and orders.placed_at <= payments.paid_at
 
 ),
 
@@ -60,6 +62,7 @@ final as (
         placed_at as entered_at,
         'order_placed' as entry_reference_type,
         order_id as entry_reference_id,
+        order_paid_at,
         paid_at as recovered_at,
         case when paying_order_id is not null then 'order_paid' end as recovery_reference_type,
         paying_order_id as recovery_reference_id,

@@ -72,7 +72,7 @@ deliveries_with_later_payments as (
     left join payments
         on
             deliveries.user_id = payments.user_id
-            and payments.paid_at > deliveries.delivered_at
+            and deliveries.delivered_at < payments.paid_at
 
 ),
 

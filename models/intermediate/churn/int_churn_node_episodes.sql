@@ -42,12 +42,12 @@ sleeping as (
 node_windows as (
 
     {% for row in node_windows %}
-    select
-        '{{ row.node }}' as node,
-        {{ row.node_number }} as node_number,
-        {{ row.window_days }} as window_days,
-        '{{ row.node_code }}' as node_code
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ row.node }}' as node,
+            {{ row.node_number }} as node_number,
+            {{ row.window_days }} as window_days,
+            '{{ row.node_code }}' as node_code
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -70,7 +70,8 @@ entries as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        has_login_after_entry
+        has_login_after_entry,
+        cast(null as timestamp) as order_paid_at
     from registered_no_return
 
     union all
@@ -85,7 +86,8 @@ entries as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        cast(null as boolean) as has_login_after_entry
+        cast(null as boolean) as has_login_after_entry,
+        cast(null as timestamp) as order_paid_at
     from carted_not_ordered
 
     union all
@@ -100,7 +102,8 @@ entries as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        cast(null as boolean) as has_login_after_entry
+        cast(null as boolean) as has_login_after_entry,
+        order_paid_at
     from ordered_not_paid
 
     union all
@@ -115,7 +118,8 @@ entries as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        cast(null as boolean) as has_login_after_entry
+        cast(null as boolean) as has_login_after_entry,
+        cast(null as timestamp) as order_paid_at
     from received_not_repurchased
 
     union all
@@ -130,7 +134,8 @@ entries as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        cast(null as boolean) as has_login_after_entry
+        cast(null as boolean) as has_login_after_entry,
+        cast(null as timestamp) as order_paid_at
     from sleeping
 
 ),
@@ -152,6 +157,7 @@ windowed as (
         entries.recovery_reference_id,
         entries.recovery_campaign_id,
         entries.has_login_after_entry,
+        entries.order_paid_at,
         data_end.data_end_at
     from entries
     inner join node_windows
@@ -182,7 +188,11 @@ flagged as (
         recovery_reference_id,
         recovery_campaign_id,
         coalesce(recovered_at <= deadline_at, false) as is_recovered_before_deadline,
-        has_login_after_entry
+        has_login_after_entry,
+        case
+            when node = 'ordered_not_paid'
+                then deadline_at < data_end_at and coalesce(order_paid_at > deadline_at, true)
+        end as is_order_unpaid_at_deadline
     from windowed
 
 ),
@@ -211,7 +221,8 @@ final as (
         recovery_reference_type,
         recovery_reference_id,
         recovery_campaign_id,
-        has_login_after_entry
+        has_login_after_entry,
+        is_order_unpaid_at_deadline
     from flagged
 
 )

@@ -47,10 +47,10 @@ orders as (
 recall_steps as (
 
     {% for offset_days in step_offsets %}
-    select
-        {{ loop.index }} as recall_step,
-        {{ offset_days | int }} as step_offset_days
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ loop.index }} as recall_step,
+            {{ offset_days | int }} as step_offset_days
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -194,7 +194,7 @@ payments_after as (
     inner join orders
         on
             kept.user_id = orders.user_id
-            and orders.paid_at > kept.reference_at
+            and kept.reference_at < orders.paid_at
             and orders.paid_at <= {{ dbt.dateadd('day', 30, 'kept.reference_at') }}
     group by kept.user_id, kept.recall_step, kept.exposure_group, kept.message_channel
 
@@ -204,7 +204,7 @@ final as (
 
     select
         {{ surrogate_key(['kept.user_id', 'kept.recall_step', 'kept.exposure_group', 'kept.message_channel']) }}
-        as exposure_id,
+            as exposure_id,
         kept.user_id,
         kept.recall_step,
         kept.exposure_group,

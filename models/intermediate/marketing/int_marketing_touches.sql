@@ -52,7 +52,7 @@ crm_click_touches as (
         clicked_at as touched_at,
         case message_channel
             {%- for message_channel, channel in crm_channels.items() %}
-            when '{{ message_channel }}' then '{{ channel }}'
+                when '{{ message_channel }}' then '{{ channel }}'
             {%- endfor %}
             else 'other'
         end as channel,

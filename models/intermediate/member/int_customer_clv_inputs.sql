@@ -93,9 +93,9 @@ final as (
         as_of_date,
         first_purchase_date,
         last_purchase_date,
-        paid_orders,
-        purchase_days,
-        purchase_days - 1 as repeat_purchase_days,
+        cast(paid_orders as bigint) as paid_orders,
+        cast(purchase_days as bigint) as purchase_days,
+        cast(purchase_days - 1 as bigint) as repeat_purchase_days,
         {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as recency_days,
         {{ dbt.datediff('first_purchase_date', 'as_of_date', 'day') }} as age_days,
         cast(repeat_purchase_value_cny as decimal(18, 2)) as repeat_purchase_value_cny,
@@ -104,7 +104,7 @@ final as (
         calibration_end_date,
         first_purchase_date <= calibration_end_date as is_in_calibration,
         case
-            when first_purchase_date <= calibration_end_date then calibration_repeat_purchase_days
+            when first_purchase_date <= calibration_end_date then cast(calibration_repeat_purchase_days as bigint)
         end as calibration_repeat_purchase_days,
         case
             when first_purchase_date <= calibration_end_date
@@ -120,7 +120,7 @@ final as (
                 then {{ dbt.datediff('calibration_end_date', 'as_of_date', 'day') }}
         end as holdout_days,
         case
-            when first_purchase_date <= calibration_end_date then holdout_repeat_purchase_days
+            when first_purchase_date <= calibration_end_date then cast(holdout_repeat_purchase_days as bigint)
         end as holdout_repeat_purchase_days
     from per_customer
 

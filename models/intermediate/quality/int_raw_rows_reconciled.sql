@@ -5,24 +5,26 @@
     singular test assert_raw_rows_reconcile also checks it against the raw
     relation itself).
 -#}
+{{ config(materialized='table') }}
+
 with
 
 {% for source_name, table_name in raw_entities() %}
-{{ table_name }}_base as (
+    {{ table_name }}_base as (
 
-    select
-        count(*) as raw_rows,
-        sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows
-    from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
+        select
+            count(*) as raw_rows,
+            sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows
+        from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
 
-),
+    ),
 
-{{ table_name }}_staged as (
+    {{ table_name }}_staged as (
 
-    select count(*) as staged_rows
-    from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
+        select count(*) as staged_rows
+        from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
 
-),
+    ),
 
 {% endfor %}
 quarantine as (
@@ -38,15 +40,15 @@ quarantine as (
 counted as (
 
     {% for source_name, table_name in raw_entities() %}
-    select
-        '{{ table_name }}' as entity,
-        '{{ source_name }}' as source_name,
-        {{ table_name }}_base.raw_rows,
-        {{ table_name }}_staged.staged_rows,
-        {{ table_name }}_base.duplicate_rows
-    from {{ table_name }}_base
-    cross join {{ table_name }}_staged
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table_name }}' as entity,
+            '{{ source_name }}' as source_name,
+            {{ table_name }}_base.raw_rows,
+            {{ table_name }}_staged.staged_rows,
+            {{ table_name }}_base.duplicate_rows
+        from {{ table_name }}_base
+        cross join {{ table_name }}_staged
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -25,7 +25,7 @@ outcomes as (
         is_d30_retained,
         is_prior_buyer,
         has_first_paid_order_in_window,
-        window_paid_gmv_cny,
+        window_paid_gmv_cny
     from {{ ref('int_experiment_user_outcomes') }}
 
 ),
@@ -36,7 +36,7 @@ orders as (
         order_id,
         user_id,
         paid_date,
-        paid_gmv_cny,
+        paid_gmv_cny
     from {{ ref('fct_orders') }}
     where is_paid
 
@@ -50,7 +50,7 @@ window_orders as (
         outcomes.control_group_name,
         outcomes.user_id,
         orders.order_id,
-        orders.paid_gmv_cny,
+        orders.paid_gmv_cny
     from outcomes
     inner join orders
         on
@@ -68,7 +68,7 @@ ab_observations as (
         'd1_retention' as metric_name,
         user_id,
         user_id as observation_id,
-        case when is_d1_retained then 1.0 else 0.0 end as observation_value,
+        case when is_d1_retained then 1.0 else 0.0 end as observation_value
     from outcomes
 
     union all
@@ -80,7 +80,7 @@ ab_observations as (
         'd7_retention' as metric_name,
         user_id,
         user_id as observation_id,
-        case when is_d7_retained then 1.0 else 0.0 end as observation_value,
+        case when is_d7_retained then 1.0 else 0.0 end as observation_value
     from outcomes
 
     union all
@@ -92,7 +92,7 @@ ab_observations as (
         'd30_retention' as metric_name,
         user_id,
         user_id as observation_id,
-        case when is_d30_retained then 1.0 else 0.0 end as observation_value,
+        case when is_d30_retained then 1.0 else 0.0 end as observation_value
     from outcomes
 
     union all
@@ -104,7 +104,7 @@ ab_observations as (
         'first_paid_order_conversion' as metric_name,
         user_id,
         user_id as observation_id,
-        case when has_first_paid_order_in_window then 1.0 else 0.0 end as observation_value,
+        case when has_first_paid_order_in_window then 1.0 else 0.0 end as observation_value
     from outcomes
     where not is_prior_buyer
 
@@ -117,7 +117,7 @@ ab_observations as (
         'gmv_per_user_cny' as metric_name,
         user_id,
         user_id as observation_id,
-        cast(window_paid_gmv_cny as double) as observation_value,
+        cast(window_paid_gmv_cny as double) as observation_value
     from outcomes
 
     union all
@@ -129,7 +129,7 @@ ab_observations as (
         'aov_cny' as metric_name,
         user_id,
         order_id as observation_id,
-        cast(paid_gmv_cny as double) as observation_value,
+        cast(paid_gmv_cny as double) as observation_value
     from window_orders
 
 ),
@@ -144,7 +144,7 @@ aa_observations as (
         metric_name,
         user_id,
         observation_id,
-        observation_value,
+        observation_value
     from ab_observations
     where group_name = control_group_name
 
@@ -160,7 +160,7 @@ final as (
         metric_name,
         user_id,
         cast(observation_id as bigint) as observation_id,
-        cast(observation_value as double) as observation_value,
+        cast(observation_value as double) as observation_value
     from ab_observations
 
     union all
@@ -173,7 +173,7 @@ final as (
         metric_name,
         user_id,
         cast(observation_id as bigint) as observation_id,
-        cast(observation_value as double) as observation_value,
+        cast(observation_value as double) as observation_value
     from aa_observations
 
 )

@@ -7,7 +7,6 @@
     once to the same experiment keeps the first assignment.
 -#}
 {%- set window_days = var('experiment_window_days') -%}
-{%- set control_groups = var('experiment_control_groups') -%}
 
 with
 
@@ -18,7 +17,7 @@ assignments as (
         experiment_id,
         user_id,
         group_name,
-        assigned_at,
+        assigned_at
     from {{ ref('stg_growth__experiments') }}
 
 ),
@@ -27,7 +26,7 @@ users as (
 
     select
         user_id,
-        first_paid_order_at,
+        first_paid_order_at
     from {{ ref('dim_users') }}
 
 ),
@@ -38,7 +37,7 @@ activity_daily as (
         user_id,
         activity_date,
         paid_orders,
-        paid_gmv_cny,
+        paid_gmv_cny
     from {{ ref('int_user_activity_daily') }}
 
 ),
@@ -53,7 +52,7 @@ ranked_assignments as (
         row_number() over (
             partition by experiment_id, user_id
             order by assigned_at, assignment_id
-        ) as assignment_rank,
+        ) as assignment_rank
     from assignments
 
 ),
@@ -65,53 +64,48 @@ first_assignments as (
         user_id,
         group_name,
         -- the control group: var experiment_control_groups, by experiment
-        {% if control_groups | length > 1 -%}
-        case
-            {%- for experiment_id, group_name in control_groups.items() if experiment_id != 'default' %}
-            when experiment_id = '{{ experiment_id }}' then '{{ group_name }}'
-            {%- endfor %}
-            else '{{ control_groups["default"] }}'
-        end
-        {%- else -%}
-        '{{ control_groups["default"] }}'
-        {%- endif %} as control_group_name,
+        {{ experiment_control_group('experiment_id') }} as control_group_name,
         assigned_date,
-        cast({{ dbt.dateadd('day', window_days - 1, 'assigned_date') }} as date) as window_end_date,
+        cast({{ dbt.dateadd('day', window_days - 1, 'assigned_date') }} as date) as window_end_date
     from ranked_assignments
     where assignment_rank = 1
+
+),
+
+assignment_days as (
+
+    -- one row per assignment and active day on or after day 0
+    select
+        first_assignments.experiment_id,
+        first_assignments.user_id,
+        activity_daily.paid_orders,
+        activity_daily.paid_gmv_cny,
+        cast(
+            {{ dbt.datediff('first_assignments.assigned_date', 'activity_daily.activity_date', 'day') }}
+            as integer
+        ) as day_number
+    from first_assignments
+    inner join activity_daily
+        on
+            first_assignments.user_id = activity_daily.user_id
+            and first_assignments.assigned_date <= activity_daily.activity_date
 
 ),
 
 assignment_activity as (
 
     select
-        first_assignments.experiment_id,
-        first_assignments.user_id,
-        max(case when activity_daily.activity_date = {{ dbt.dateadd('day', 1, 'first_assignments.assigned_date') }} then 1 else 0 end) as d1_flag,
-        max(case when activity_daily.activity_date = {{ dbt.dateadd('day', 7, 'first_assignments.assigned_date') }} then 1 else 0 end) as d7_flag,
-        max(case when activity_daily.activity_date = {{ dbt.dateadd('day', 30, 'first_assignments.assigned_date') }} then 1 else 0 end) as d30_flag,
-        sum(
-            case
-                when activity_daily.activity_date <= first_assignments.window_end_date
-                    then activity_daily.paid_orders
-                else 0
-            end
-        ) as window_paid_orders,
-        sum(
-            case
-                when activity_daily.activity_date <= first_assignments.window_end_date
-                    then activity_daily.paid_gmv_cny
-                else 0
-            end
-        ) as window_paid_gmv_cny,
-    from first_assignments
-    inner join activity_daily
-        on
-            first_assignments.user_id = activity_daily.user_id
-            and activity_daily.activity_date >= first_assignments.assigned_date
+        experiment_id,
+        user_id,
+        max(case when day_number = 1 then 1 else 0 end) as d1_flag,
+        max(case when day_number = 7 then 1 else 0 end) as d7_flag,
+        max(case when day_number = 30 then 1 else 0 end) as d30_flag,
+        sum(case when day_number < {{ window_days }} then paid_orders else 0 end) as window_paid_orders,
+        sum(case when day_number < {{ window_days }} then paid_gmv_cny else 0 end) as window_paid_gmv_cny
+    from assignment_days
     group by
-        first_assignments.experiment_id,
-        first_assignments.user_id
+        experiment_id,
+        user_id
 
 ),
 
@@ -136,7 +130,7 @@ final as (
             false
         ) as has_first_paid_order_in_window,
         cast(coalesce(assignment_activity.window_paid_orders, 0) as integer) as window_paid_orders,
-        cast(coalesce(assignment_activity.window_paid_gmv_cny, 0) as decimal(18, 2)) as window_paid_gmv_cny,
+        cast(coalesce(assignment_activity.window_paid_gmv_cny, 0) as decimal(18, 2)) as window_paid_gmv_cny
     from first_assignments
     left join users
         on first_assignments.user_id = users.user_id

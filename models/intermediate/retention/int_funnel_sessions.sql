@@ -7,6 +7,7 @@
     order paid within funnel_conversion_window_days days of the first browse.
     Events without a session id belong to no session.
 -#}
+{{ config(materialized='table') }}
 {%- set window_days = var('funnel_conversion_window_days') -%}
 {%- set grace_minutes = var('funnel_session_order_grace_minutes') -%}
 
@@ -21,7 +22,7 @@ events as (
         event_type,
         channel,
         platform,
-        event_at,
+        event_at
     from {{ ref('stg_tracking__events') }}
     where session_id is not null
 
@@ -34,7 +35,7 @@ orders as (
         user_id,
         placed_at,
         paid_at,
-        is_paid,
+        is_paid
     from {{ ref('stg_shop__orders') }}
 
 ),
@@ -50,7 +51,7 @@ browse_events as (
         row_number() over (
             partition by session_id
             order by event_at, event_id
-        ) as browse_rank,
+        ) as browse_rank
     from events
     where event_type in ('page_view', 'search')
 
@@ -60,7 +61,7 @@ session_bounds as (
 
     select
         session_id,
-        max(event_at) as last_event_at,
+        max(event_at) as last_event_at
     from events
     group by session_id
 
@@ -76,7 +77,7 @@ sessions as (
         browse_events.platform as device,
         browse_events.event_at as browsed_at,
         session_bounds.last_event_at,
-        {{ dbt.dateadd('day', window_days, 'browse_events.event_at') }} as window_end_at,
+        {{ dbt.dateadd('day', window_days, 'browse_events.event_at') }} as window_end_at
     from browse_events
     inner join session_bounds
         on browse_events.session_id = session_bounds.session_id
@@ -88,13 +89,13 @@ session_carts as (
 
     select
         sessions.session_id,
-        min(events.event_at) as first_carted_at,
+        min(events.event_at) as first_carted_at
     from sessions
     inner join events
         on
             sessions.session_id = events.session_id
             and events.event_type = 'add_to_cart'
-            and events.event_at >= sessions.browsed_at
+            and sessions.browsed_at <= events.event_at
     group by sessions.session_id
 
 ),
@@ -109,14 +110,14 @@ session_orders as (
                 when orders.is_paid and orders.paid_at < sessions.window_end_at
                     then orders.paid_at
             end
-        ) as first_paid_at,
+        ) as first_paid_at
     from sessions
     inner join session_carts
         on sessions.session_id = session_carts.session_id
     inner join orders
         on
             sessions.user_id = orders.user_id
-            and orders.placed_at >= session_carts.first_carted_at
+            and session_carts.first_carted_at <= orders.placed_at
             and orders.placed_at < {{ dbt.dateadd('minute', grace_minutes, 'sessions.last_event_at') }}
     group by sessions.session_id
 
@@ -137,7 +138,7 @@ final as (
         session_orders.first_paid_at,
         session_carts.first_carted_at is not null as has_cart,
         session_orders.first_ordered_at is not null as has_order,
-        session_orders.first_paid_at is not null as has_paid_order,
+        session_orders.first_paid_at is not null as has_paid_order
     from sessions
     left join session_carts
         on sessions.session_id = session_carts.session_id

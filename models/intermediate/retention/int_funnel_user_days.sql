@@ -6,6 +6,7 @@
     only in funnel order (cart at or after the browse, order at or after
     the first cart, payment of such an order).
 -#}
+{{ config(materialized='table') }}
 {%- set window_days = var('funnel_conversion_window_days') -%}
 
 with
@@ -18,7 +19,7 @@ events as (
         event_type,
         channel,
         platform,
-        event_at,
+        event_at
     from {{ ref('stg_tracking__events') }}
 
 ),
@@ -30,7 +31,7 @@ orders as (
         user_id,
         placed_at,
         paid_at,
-        is_paid,
+        is_paid
     from {{ ref('stg_shop__orders') }}
 
 ),
@@ -46,7 +47,7 @@ browse_events as (
         row_number() over (
             partition by user_id, {{ to_shanghai_date('event_at') }}
             order by event_at, event_id
-        ) as browse_rank,
+        ) as browse_rank
     from events
     where event_type in ('page_view', 'search')
 
@@ -60,7 +61,7 @@ entries as (
         channel,
         platform as device,
         event_at as browsed_at,
-        {{ dbt.dateadd('day', window_days, 'event_at') }} as window_end_at,
+        {{ dbt.dateadd('day', window_days, 'event_at') }} as window_end_at
     from browse_events
     where browse_rank = 1
 
@@ -70,7 +71,7 @@ cart_events as (
 
     select
         user_id,
-        event_at as carted_at,
+        event_at as carted_at
     from events
     where event_type = 'add_to_cart'
 
@@ -81,13 +82,13 @@ entry_carts as (
     select
         entries.user_id,
         entries.funnel_date,
-        min(cart_events.carted_at) as first_carted_at,
+        min(cart_events.carted_at) as first_carted_at
     from entries
     inner join cart_events
         on
             entries.user_id = cart_events.user_id
-            and cart_events.carted_at >= entries.browsed_at
-            and cart_events.carted_at < entries.window_end_at
+            and entries.browsed_at <= cart_events.carted_at
+            and entries.window_end_at > cart_events.carted_at
     group by
         entries.user_id,
         entries.funnel_date
@@ -105,7 +106,7 @@ entry_orders as (
                 when orders.is_paid and orders.paid_at < entries.window_end_at
                     then orders.paid_at
             end
-        ) as first_paid_at,
+        ) as first_paid_at
     from entries
     inner join entry_carts
         on
@@ -114,8 +115,8 @@ entry_orders as (
     inner join orders
         on
             entries.user_id = orders.user_id
-            and orders.placed_at >= entry_carts.first_carted_at
-            and orders.placed_at < entries.window_end_at
+            and entry_carts.first_carted_at <= orders.placed_at
+            and entries.window_end_at > orders.placed_at
     group by
         entries.user_id,
         entries.funnel_date
@@ -136,7 +137,7 @@ final as (
         entry_orders.first_paid_at,
         entry_carts.first_carted_at is not null as has_cart,
         entry_orders.first_ordered_at is not null as has_order,
-        entry_orders.first_paid_at is not null as has_paid_order,
+        entry_orders.first_paid_at is not null as has_paid_order
     from entries
     left join entry_carts
         on

@@ -6,6 +6,7 @@
     the retention mart small (a daily cohort of one campaign or one age band
     holds a handful of users).
 -#}
+{{ config(materialized='table') }}
 {%- set daily_dimensions = var('retention_daily_segment_dimensions') -%}
 
 with
@@ -19,10 +20,10 @@ cohort_users as (
         cohort_week_start_date,
         cohort_month_start_date,
         acquisition_channel,
-        acquisition_campaign_id,
+        first_campaign,
         device,
         age_band,
-        member_tier,
+        member_tier
     from {{ ref('int_retention_cohort_users') }}
 
 ),
@@ -32,7 +33,7 @@ experiment_assignments as (
     select distinct
         user_id,
         experiment_id,
-        group_name,
+        group_name
     from {{ ref('stg_growth__experiments') }}
 
 ),
@@ -45,7 +46,7 @@ experiment_segments as (
         coalesce(
             experiment_assignments.experiment_id || ':' || experiment_assignments.group_name,
             'not_assigned'
-        ) as segment_value,
+        ) as segment_value
     from cohort_users
     left join experiment_assignments
         on cohort_users.user_id = experiment_assignments.user_id
@@ -58,7 +59,7 @@ user_segments as (
         user_id,
         cohort_event,
         'all' as segment_dimension,
-        'all' as segment_value,
+        'all' as segment_value
     from cohort_users
 
     union all
@@ -67,7 +68,7 @@ user_segments as (
         user_id,
         cohort_event,
         'acquisition_channel' as segment_dimension,
-        coalesce(acquisition_channel, 'unknown') as segment_value,
+        coalesce(acquisition_channel, 'unknown') as segment_value
     from cohort_users
 
     union all
@@ -76,7 +77,7 @@ user_segments as (
         user_id,
         cohort_event,
         'first_campaign' as segment_dimension,
-        coalesce(cast(acquisition_campaign_id as {{ dbt.type_string() }}), 'none') as segment_value,
+        first_campaign as segment_value
     from cohort_users
 
     union all
@@ -85,7 +86,7 @@ user_segments as (
         user_id,
         cohort_event,
         'device' as segment_dimension,
-        coalesce(device, 'unknown') as segment_value,
+        coalesce(device, 'unknown') as segment_value
     from cohort_users
 
     union all
@@ -94,7 +95,7 @@ user_segments as (
         user_id,
         cohort_event,
         'age_band' as segment_dimension,
-        coalesce(age_band, 'unknown') as segment_value,
+        coalesce(age_band, 'unknown') as segment_value
     from cohort_users
 
     union all
@@ -103,7 +104,7 @@ user_segments as (
         user_id,
         cohort_event,
         'member_tier' as segment_dimension,
-        member_tier as segment_value,
+        member_tier as segment_value
     from cohort_users
 
     union all
@@ -112,7 +113,7 @@ user_segments as (
         user_id,
         cohort_event,
         'experiment_group' as segment_dimension,
-        segment_value,
+        segment_value
     from experiment_segments
 
 ),
@@ -126,7 +127,7 @@ segmented_users as (
         user_segments.segment_value,
         cohort_users.cohort_date,
         cohort_users.cohort_week_start_date,
-        cohort_users.cohort_month_start_date,
+        cohort_users.cohort_month_start_date
     from user_segments
     inner join cohort_users
         on
@@ -144,13 +145,13 @@ cohort_memberships as (
         segment_dimension,
         segment_value,
         user_id,
-        cohort_date,
+        cohort_date
     from segmented_users
     where segment_dimension in (
-        {%- for dimension in daily_dimensions %}
-        '{{ dimension }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
+            {%- for dimension in daily_dimensions %}
+                '{{ dimension }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
 
     union all
 
@@ -161,7 +162,7 @@ cohort_memberships as (
         segment_dimension,
         segment_value,
         user_id,
-        cohort_date,
+        cohort_date
     from segmented_users
 
     union all
@@ -173,7 +174,7 @@ cohort_memberships as (
         segment_dimension,
         segment_value,
         user_id,
-        cohort_date,
+        cohort_date
     from segmented_users
 
 ),
@@ -192,7 +193,7 @@ final as (
         segment_dimension,
         segment_value,
         user_id,
-        cohort_date,
+        cohort_date
     from cohort_memberships
 
 )

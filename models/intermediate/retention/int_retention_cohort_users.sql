@@ -2,7 +2,7 @@
     One row per user and cohort event: the Asia/Shanghai day (and its ISO
     week and month) on which the user entered the registration cohort and,
     for buyers, the first-paid-order cohort, with the user's segment
-    attributes as of that day.
+    attributes at the start of that day.
 -#}
 with
 
@@ -15,8 +15,17 @@ users as (
         acquisition_channel,
         acquisition_campaign_id,
         device,
-        age_band,
+        age_band
     from {{ ref('dim_users') }}
+
+),
+
+campaigns as (
+
+    select
+        campaign_id,
+        campaign_name
+    from {{ ref('stg_marketing__campaigns') }}
 
 ),
 
@@ -26,7 +35,7 @@ tier_history as (
         user_id,
         tier,
         valid_from_date,
-        valid_to_date,
+        valid_to_date
     from {{ ref('dim_member_tier_history') }}
 
 ),
@@ -36,7 +45,7 @@ cohort_events as (
     select
         user_id,
         'registration' as cohort_event,
-        {{ to_shanghai_date('registered_at') }} as cohort_date,
+        {{ to_shanghai_date('registered_at') }} as cohort_date
     from users
 
     union all
@@ -44,7 +53,7 @@ cohort_events as (
     select
         user_id,
         'first_paid_order' as cohort_event,
-        {{ to_shanghai_date('first_paid_order_at') }} as cohort_date,
+        {{ to_shanghai_date('first_paid_order_at') }} as cohort_date
     from users
     where first_paid_order_at is not null
 
@@ -57,7 +66,7 @@ with_periods as (
         cohort_event,
         cohort_date,
         cast({{ dbt.date_trunc('week', 'cohort_date') }} as date) as cohort_week_start_date,
-        cast({{ dbt.date_trunc('month', 'cohort_date') }} as date) as cohort_month_start_date,
+        cast({{ dbt.date_trunc('month', 'cohort_date') }} as date) as cohort_month_start_date
     from cohort_events
 
 ),
@@ -72,19 +81,31 @@ final as (
         with_periods.cohort_month_start_date,
         users.acquisition_channel,
         users.acquisition_campaign_id,
+        -- the acquisition campaign as a readable, unique label
+        case
+            when users.acquisition_campaign_id is null then 'none'
+            when campaigns.campaign_name is null then cast(users.acquisition_campaign_id as {{ dbt.type_string() }})
+            else campaigns.campaign_name
+                || ' ('
+                || cast(users.acquisition_campaign_id as {{ dbt.type_string() }})
+                || ')'
+        end as first_campaign,
         users.device,
         users.age_band,
-        -- Tier as of the cohort day (the tier period containing it); a user
-        -- without tier history is a non-member.
-        coalesce(tier_history.tier, 'non_member') as member_tier,
+        -- Tier at the start of the cohort day = the tier of the day before
+        -- (dim_member_tier_history gives a day's tier as at its end, with
+        -- that day's orders); no tier period then means non-member.
+        coalesce(tier_history.tier, 'non_member') as member_tier
     from with_periods
     inner join users
         on with_periods.user_id = users.user_id
+    left join campaigns
+        on users.acquisition_campaign_id = campaigns.campaign_id
     left join tier_history
         on
             with_periods.user_id = tier_history.user_id
-            and with_periods.cohort_date >= tier_history.valid_from_date
-            and with_periods.cohort_date < tier_history.valid_to_date
+            and {{ dbt.dateadd('day', -1, 'with_periods.cohort_date') }} >= tier_history.valid_from_date
+            and {{ dbt.dateadd('day', -1, 'with_periods.cohort_date') }} < tier_history.valid_to_date
 
 )
 

@@ -9,17 +9,16 @@ with
 digits as (
 
     {% for digit in range(10) -%}
-    select {{ digit }} as digit
-    {% if not loop.last %}union all
-    {% endif -%}
+        select {{ digit }} as digit
+        {% if not loop.last %}union all
+        {% endif -%}
     {% endfor %}
 
 ),
 
 numbers as (
 
-    select
-        hundreds.digit * 100 + tens.digit * 10 + units.digit as period_number,
+    select hundreds.digit * 100 + tens.digit * 10 + units.digit as period_number
     from digits as hundreds
     cross join digits as tens
     cross join digits as units
@@ -29,11 +28,11 @@ numbers as (
 grains as (
 
     {% for grain, max_period in var('retention_max_periods').items() -%}
-    select
-        '{{ grain }}' as cohort_grain,
-        {{ max_period }} as max_period_number
-    {% if not loop.last %}union all
-    {% endif -%}
+        select
+            '{{ grain }}' as cohort_grain,
+            {{ max_period }} as max_period_number
+        {% if not loop.last %}union all
+        {% endif -%}
     {% endfor %}
 
 ),
@@ -42,10 +41,10 @@ final as (
 
     select
         grains.cohort_grain,
-        cast(numbers.period_number as integer) as period_number,
+        cast(numbers.period_number as integer) as period_number
     from grains
     inner join numbers
-        on numbers.period_number <= grains.max_period_number
+        on grains.max_period_number >= numbers.period_number
 
 )
 

@@ -5,6 +5,7 @@
     cohort day), and week / month number (calendar weeks / months since the
     cohort's ISO week / month).
 -#}
+{{ config(materialized='table') }}
 with
 
 cohort_users as (
@@ -14,7 +15,7 @@ cohort_users as (
         cohort_event,
         cohort_date,
         cohort_week_start_date,
-        cohort_month_start_date,
+        cohort_month_start_date
     from {{ ref('int_retention_cohort_users') }}
 
 ),
@@ -24,7 +25,7 @@ activity_daily as (
     select
         user_id,
         activity_date,
-        paid_orders,
+        paid_orders
     from {{ ref('int_user_activity_daily') }}
 
 ),
@@ -35,7 +36,7 @@ typed_activity as (
     select
         user_id,
         activity_date,
-        'any_event' as activity_type,
+        'any_event' as activity_type
     from activity_daily
 
     union all
@@ -44,7 +45,7 @@ typed_activity as (
     select
         user_id,
         activity_date,
-        'paid_order' as activity_type,
+        'paid_order' as activity_type
     from activity_daily
     where paid_orders > 0
 
@@ -61,12 +62,12 @@ cohort_activity as (
         cohort_users.cohort_week_start_date,
         cohort_users.cohort_month_start_date,
         cast({{ dbt.date_trunc('week', 'typed_activity.activity_date') }} as date) as activity_week_start_date,
-        cast({{ dbt.date_trunc('month', 'typed_activity.activity_date') }} as date) as activity_month_start_date,
+        cast({{ dbt.date_trunc('month', 'typed_activity.activity_date') }} as date) as activity_month_start_date
     from cohort_users
     inner join typed_activity
         on
             cohort_users.user_id = typed_activity.user_id
-            and typed_activity.activity_date >= cohort_users.cohort_date
+            and cohort_users.cohort_date <= typed_activity.activity_date
 
 ),
 
@@ -86,7 +87,7 @@ final as (
         cast(
             {{ dbt.datediff('cohort_month_start_date', 'activity_month_start_date', 'month') }}
             as integer
-        ) as month_number,
+        ) as month_number
     from cohort_activity
 
 )

@@ -4,6 +4,7 @@
     by what the user recovered, and the user's segment at entry.
     Definitions: _churn__models.yml.
 -#}
+{%- set attribution_days = var('churn_recovery_attribution_days', 7) | int %}
 with
 
 episodes as (
@@ -71,11 +72,9 @@ recovery_clicks as (
     inner join marketing_clicks
         on
             episodes.user_id = marketing_clicks.user_id
-            and marketing_clicks.sent_at >= episodes.entered_at
-            and marketing_clicks.clicked_at <= episodes.recovered_at
-            and marketing_clicks.clicked_at >= {{
-                dbt.dateadd('day', -1 * var('churn_recovery_attribution_days', 7), 'episodes.recovered_at')
-            }}
+            and episodes.entered_at <= marketing_clicks.sent_at
+            and episodes.recovered_at >= marketing_clicks.clicked_at
+            and marketing_clicks.clicked_at >= {{ dbt.dateadd('day', -1 * attribution_days, 'episodes.recovered_at') }}
     group by episodes.episode_id
 
 ),
@@ -90,7 +89,7 @@ recall_exposure as (
     inner join messages
         on
             episodes.user_id = messages.user_id
-            and messages.sent_at >= episodes.entered_at
+            and episodes.entered_at <= messages.sent_at
     where episodes.node = 'registered_no_return' and messages.recall_step is not null
     group by episodes.episode_id
 
@@ -105,7 +104,7 @@ tier_at_entry as (
     inner join tier_history
         on
             episodes.user_id = tier_history.user_id
-            and tier_history.valid_from_date <= episodes.entered_date
+            and episodes.entered_date >= tier_history.valid_from_date
             and episodes.entered_date < tier_history.valid_to_date
 
 ),
@@ -147,6 +146,7 @@ final as (
         users.age_band,
         coalesce(tier_at_entry.tier, 'non_member') as member_tier_at_entry,
         episodes.has_login_after_entry,
+        episodes.is_order_unpaid_at_deadline,
         case
             when episodes.node = 'registered_no_return'
                 then coalesce(recall_exposure.recall_messages_received, 0)

@@ -6,7 +6,9 @@
     segment value, zero-filled, so that the stock identity can be checked
     from one day to the next. Definitions: _churn__models.yml.
 -#}
-{%- set segment_dimensions = var('churn_segment_dimensions', ['acquisition_channel', 'device', 'age_band', 'member_tier_at_entry']) %}
+{%- set segment_dimensions = var(
+    'churn_segment_dimensions', ['acquisition_channel', 'device', 'age_band', 'member_tier_at_entry']
+) %}
 with
 
 episodes as (
@@ -23,6 +25,7 @@ episodes as (
         is_lost,
         recovered_date,
         has_login_after_entry,
+        is_order_unpaid_at_deadline,
         acquisition_channel,
         device,
         age_band,
@@ -75,27 +78,29 @@ episode_segments as (
         is_lost,
         recovered_date,
         has_login_after_entry,
+        is_order_unpaid_at_deadline,
         'all' as segment_dimension,
         'all' as segment_value
     from episodes
     {% for dimension in segment_dimensions %}
-    union all
+        union all
 
-    select
-        episode_id,
-        node_code,
-        node,
-        node_number,
-        window_days,
-        entered_date,
-        deadline_date,
-        is_deadline_passed,
-        is_lost,
-        recovered_date,
-        has_login_after_entry,
-        '{{ dimension }}' as segment_dimension,
-        coalesce({{ dimension }}, 'unknown') as segment_value
-    from episodes
+        select
+            episode_id,
+            node_code,
+            node,
+            node_number,
+            window_days,
+            entered_date,
+            deadline_date,
+            is_deadline_passed,
+            is_lost,
+            recovered_date,
+            has_login_after_entry,
+            is_order_unpaid_at_deadline,
+            '{{ dimension }}' as segment_dimension,
+            coalesce({{ dimension }}, 'unknown') as segment_value
+        from episodes
     {% endfor %}
 
 ),
@@ -138,7 +143,8 @@ entered as (
         count(*) as entered_count,
         count(case when is_deadline_passed then 1 end) as cohort_deadline_passed_count,
         count(case when is_lost then 1 end) as cohort_lost_count,
-        count(case when not has_login_after_entry then 1 end) as cohort_never_logged_in_count
+        count(case when not has_login_after_entry then 1 end) as cohort_never_logged_in_count,
+        count(case when is_order_unpaid_at_deadline then 1 end) as cohort_orders_unpaid_count
     from episode_segments
     group by node_code, segment_dimension, segment_value, entered_date
 
@@ -218,8 +224,8 @@ at_node_stock as (
             grid.node_code = at_node_spans.node_code
             and grid.segment_dimension = at_node_spans.segment_dimension
             and grid.segment_value = at_node_spans.segment_value
-            and at_node_spans.span_start_date <= grid.date_day
-            and (at_node_spans.span_end_date is null or at_node_spans.span_end_date > grid.date_day)
+            and grid.date_day >= at_node_spans.span_start_date
+            and (at_node_spans.span_end_date is null or grid.date_day < at_node_spans.span_end_date)
     group by grid.node_code, grid.segment_dimension, grid.segment_value, grid.date_day
 
 ),
@@ -238,8 +244,8 @@ lost_stock as (
             grid.node_code = lost_spans.node_code
             and grid.segment_dimension = lost_spans.segment_dimension
             and grid.segment_value = lost_spans.segment_value
-            and lost_spans.span_start_date <= grid.date_day
-            and (lost_spans.span_end_date is null or lost_spans.span_end_date > grid.date_day)
+            and grid.date_day >= lost_spans.span_start_date
+            and (lost_spans.span_end_date is null or grid.date_day < lost_spans.span_end_date)
     group by grid.node_code, grid.segment_dimension, grid.segment_value, grid.date_day
 
 ),
@@ -265,7 +271,11 @@ joined as (
         case
             when grid.node = 'registered_no_return'
                 then cast(coalesce(entered.cohort_never_logged_in_count, 0) as bigint)
-        end as cohort_never_logged_in_count
+        end as cohort_never_logged_in_count,
+        case
+            when grid.node = 'ordered_not_paid'
+                then cast(coalesce(entered.cohort_orders_unpaid_count, 0) as bigint)
+        end as cohort_orders_unpaid_count
     from grid
     left join entered
         on
@@ -320,12 +330,17 @@ final as (
         cohort_deadline_passed_count,
         cohort_lost_count,
         cohort_never_logged_in_count,
+        cohort_orders_unpaid_count,
         entered_count > 0 and cohort_deadline_passed_count = entered_count as is_cohort_complete,
         case
             when entered_count > 0 and cohort_deadline_passed_count = entered_count
                 then cast(cohort_lost_count as double) / entered_count
         end as loss_rate,
         {{ churn_safe_rate('cohort_never_logged_in_count', 'entered_count') }} as never_logged_in_rate,
+        case
+            when entered_count > 0 and cohort_deadline_passed_count = entered_count
+                then cast(cohort_orders_unpaid_count as double) / entered_count
+        end as orders_unpaid_rate,
         {{ churn_safe_rate('lost_stock_count', 'at_node_count') }} as lost_stock_share
     from joined
 

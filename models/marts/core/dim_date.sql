@@ -78,7 +78,7 @@ events_by_day as (
     select
         event_date,
         {% for event_name in calendar_event_names + ['member_day'] -%}
-        max(case when event_name = '{{ event_name }}' then 1 else 0 end) = 1 as is_{{ event_name }},
+            max(case when event_name = '{{ event_name }}' then 1 else 0 end) = 1 as is_{{ event_name }},
         {% endfor -%}
         max(case when event_type = 'promotion' then 1 else 0 end) = 1 as is_promotion,
         max(case when event_type = 'festival' then 1 else 0 end) = 1 as is_festival,
@@ -114,7 +114,7 @@ final as (
         ) as day_name,
         days.day_of_week in (6, 7) as is_weekend,
         {% for event_name in calendar_event_names + ['member_day'] -%}
-        coalesce(events_by_day.is_{{ event_name }}, false) as is_{{ event_name }},
+            coalesce(events_by_day.is_{{ event_name }}, false) as is_{{ event_name }},
         {% endfor -%}
         coalesce(events_by_day.is_promotion, false) as is_promotion,
         coalesce(events_by_day.is_festival, false) as is_festival,

@@ -193,7 +193,7 @@ repurchases as (
         on
             campaign_buyers.user_id = orders.user_id
             and orders.is_paid
-            and orders.paid_date > campaigns.end_date
+            and campaigns.end_date < orders.paid_date
             and orders.paid_date
             <= cast({{ dbt.dateadd('day', repurchase_days, 'campaigns.end_date') }} as date)
     group by campaign_buyers.campaign_id

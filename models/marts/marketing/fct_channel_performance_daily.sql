@@ -8,10 +8,15 @@
 {%- set default_model = var('marketing_default_attribution_model') -%}
 {%- set repurchase_days = var('marketing_repurchase_window_days') -%}
 {%- if var('marketing_attribution_models') | sort != models | sort -%}
-    {{ exceptions.raise_compiler_error("fct_channel_performance_daily needs all attribution models in var marketing_attribution_models: " ~ models | join(', ')) }}
+    {{ exceptions.raise_compiler_error(
+        "fct_channel_performance_daily needs every attribution model in var marketing_attribution_models: "
+        ~ models | join(', ')
+    ) }}
 {%- endif -%}
 {%- if default_model not in models -%}
-    {{ exceptions.raise_compiler_error("var marketing_default_attribution_model must be one of " ~ models | join(', ')) }}
+    {{ exceptions.raise_compiler_error(
+        "var marketing_default_attribution_model must be one of " ~ models | join(', ')
+    ) }}
 {%- endif %}
 
 with
@@ -129,13 +134,13 @@ daily_new_customers as (
 daily_credit as (
     select
         paid_date as date_day,
-        channel,
         {%- for model in models %}
-        sum(case when attribution_model = '{{ model }}' then credit_share else 0 end)
-            as credited_orders_{{ model }},
-        sum(case when attribution_model = '{{ model }}' then credited_gmv_cny else 0 end)
-            as credited_gmv_{{ model }}_cny{{ "," if not loop.last }}
+            sum(case when attribution_model = '{{ model }}' then credit_share else 0 end)
+                as credited_orders_{{ model }},
+            sum(case when attribution_model = '{{ model }}' then credited_gmv_cny else 0 end)
+                as credited_gmv_{{ model }}_cny,
         {%- endfor %}
+        channel
     from attribution
     group by paid_date, channel
 ),
@@ -187,8 +192,8 @@ joined as (
         coalesce(daily_registrations.new_registered_users, 0) as new_registered_users,
         coalesce(daily_new_customers.new_paying_customers, 0) as new_paying_customers,
         {%- for model in models %}
-        coalesce(daily_credit.credited_orders_{{ model }}, 0) as credited_orders_{{ model }},
-        coalesce(daily_credit.credited_gmv_{{ model }}_cny, 0) as credited_gmv_{{ model }}_cny,
+            coalesce(daily_credit.credited_orders_{{ model }}, 0) as credited_orders_{{ model }},
+            coalesce(daily_credit.credited_gmv_{{ model }}_cny, 0) as credited_gmv_{{ model }}_cny,
         {%- endfor %}
         coalesce(daily_new_customers.new_customers_matured_30d, 0) as new_customers_matured_30d,
         coalesce(daily_new_customers.repurchased_30d_customers, 0) as repurchased_30d_customers
@@ -219,9 +224,9 @@ final as (
         {{ marketing_ratio('spend_cny', 'new_registered_users', 2) }} as cac_per_registration_cny,
         {{ marketing_ratio('spend_cny', 'new_paying_customers', 2) }} as cac_per_paying_customer_cny,
         {%- for model in models %}
-        cast(credited_orders_{{ model }} as decimal(18, 8)) as credited_orders_{{ model }},
-        cast(credited_gmv_{{ model }}_cny as decimal(18, 2)) as credited_gmv_{{ model }}_cny,
-        {{ marketing_ratio('credited_gmv_' ~ model ~ '_cny', 'spend_cny', 4) }} as roi_{{ model }},
+            cast(credited_orders_{{ model }} as decimal(18, 8)) as credited_orders_{{ model }},
+            cast(credited_gmv_{{ model }}_cny as decimal(18, 2)) as credited_gmv_{{ model }}_cny,
+            {{ marketing_ratio('credited_gmv_' ~ model ~ '_cny', 'spend_cny', 4) }} as roi_{{ model }},
         {%- endfor %}
         {{ marketing_ratio('credited_gmv_' ~ default_model ~ '_cny', 'unique_visitors', 2) }} as uv_value_cny,
         cast(new_customers_matured_30d as bigint) as new_customers_matured_30d,

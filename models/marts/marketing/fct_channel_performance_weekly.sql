@@ -36,8 +36,8 @@ daily_weeks as (
         sum(daily.new_registered_users) as new_registered_users,
         sum(daily.new_paying_customers) as new_paying_customers,
         {%- for model in models %}
-        sum(daily.credited_orders_{{ model }}) as credited_orders_{{ model }},
-        sum(daily.credited_gmv_{{ model }}_cny) as credited_gmv_{{ model }}_cny,
+            sum(daily.credited_orders_{{ model }}) as credited_orders_{{ model }},
+            sum(daily.credited_gmv_{{ model }}_cny) as credited_gmv_{{ model }}_cny,
         {%- endfor %}
         sum(daily.new_customers_matured_30d) as new_customers_matured_30d,
         sum(daily.repurchased_30d_customers) as repurchased_30d_customers
@@ -96,8 +96,8 @@ weekly as (
         daily_weeks.new_registered_users,
         daily_weeks.new_paying_customers,
         {%- for model in models %}
-        daily_weeks.credited_orders_{{ model }},
-        daily_weeks.credited_gmv_{{ model }}_cny,
+            daily_weeks.credited_orders_{{ model }},
+            daily_weeks.credited_gmv_{{ model }}_cny,
         {%- endfor %}
         daily_weeks.new_customers_matured_30d,
         daily_weeks.repurchased_30d_customers
@@ -126,9 +126,9 @@ with_ratios as (
         {{ marketing_ratio('spend_cny', 'new_registered_users', 2) }} as cac_per_registration_cny,
         {{ marketing_ratio('spend_cny', 'new_paying_customers', 2) }} as cac_per_paying_customer_cny,
         {%- for model in models %}
-        cast(credited_orders_{{ model }} as decimal(18, 8)) as credited_orders_{{ model }},
-        cast(credited_gmv_{{ model }}_cny as decimal(18, 2)) as credited_gmv_{{ model }}_cny,
-        {{ marketing_ratio('credited_gmv_' ~ model ~ '_cny', 'spend_cny', 4) }} as roi_{{ model }},
+            cast(credited_orders_{{ model }} as decimal(18, 8)) as credited_orders_{{ model }},
+            cast(credited_gmv_{{ model }}_cny as decimal(18, 2)) as credited_gmv_{{ model }}_cny,
+            {{ marketing_ratio('credited_gmv_' ~ model ~ '_cny', 'spend_cny', 4) }} as roi_{{ model }},
         {%- endfor %}
         {{ marketing_ratio('credited_gmv_' ~ default_model ~ '_cny', 'unique_visitors', 2) }} as uv_value_cny,
         cast(new_customers_matured_30d as bigint) as new_customers_matured_30d,
@@ -181,9 +181,9 @@ final as (
         cac_per_registration_cny,
         cac_per_paying_customer_cny,
         {%- for model in models %}
-        credited_orders_{{ model }},
-        credited_gmv_{{ model }}_cny,
-        roi_{{ model }},
+            credited_orders_{{ model }},
+            credited_gmv_{{ model }}_cny,
+            roi_{{ model }},
         {%- endfor %}
         uv_value_cny,
         new_customers_matured_30d,

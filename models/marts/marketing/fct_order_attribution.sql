@@ -43,8 +43,8 @@ touches_in_lookback as (
     inner join touches
         on
             paid_orders.user_id = touches.user_id
-            and touches.touched_at <= paid_orders.placed_at
-            and touches.touched_at >= {{ dbt.dateadd('day', -lookback_days, 'paid_orders.placed_at') }}
+            and paid_orders.placed_at >= touches.touched_at
+            and touches.touched_at >= {{ dbt.dateadd('day', '-' ~ lookback_days, 'paid_orders.placed_at') }}
     where not touches.is_direct
 ),
 
@@ -81,10 +81,10 @@ direct_paths as (
         1 as touch_count
     from paid_orders
     where not exists (
-        select 1
-        from touch_paths
-        where touch_paths.order_id = paid_orders.order_id
-    )
+            select 1
+            from touch_paths
+            where touch_paths.order_id = paid_orders.order_id
+        )
 ),
 
 all_paths as (
@@ -117,17 +117,17 @@ all_paths as (
 
 weighted as (
     {%- for model in attribution_models %}
-    select
-        order_id,
-        touch_sequence,
-        touch_count,
-        '{{ model }}' as attribution_model,
-        {{ marketing_touch_weight(model, 'touch_sequence', 'touch_count', 'days_before_order') }}
-            as touch_weight
-    from all_paths
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            order_id,
+            touch_sequence,
+            touch_count,
+            '{{ model }}' as attribution_model,
+            {{ marketing_touch_weight(model, 'touch_sequence', 'touch_count', 'days_before_order') }}
+                as touch_weight
+        from all_paths
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -175,15 +175,15 @@ allocated as (
         case
             when touch_sequence = touch_count
                 then 100000000 - coalesce(sum(share_units_rounded) over (
-                    partition by order_id, attribution_model
-                ), 0)
+                        partition by order_id, attribution_model
+                    ), 0)
             else share_units_rounded
         end as share_units,
         case
             when touch_sequence = touch_count
                 then order_gmv_cents - coalesce(sum(credited_cents_rounded) over (
-                    partition by order_id, attribution_model
-                ), 0)
+                        partition by order_id, attribution_model
+                    ), 0)
             else credited_cents_rounded
         end as credited_cents
     from rounded

@@ -145,7 +145,7 @@ running as (
         cast(paid_gmv_cny - refunded_cny as decimal(18, 2)) as net_gmv_cny,
         cost_known_paid_gmv_cny,
         gross_margin_cny,
-        sum(paid_orders) over customer_to_date as cumulative_paid_orders,
+        cast(sum(paid_orders) over customer_to_date as bigint) as cumulative_paid_orders,
         cast(sum(paid_gmv_cny) over customer_to_date as decimal(18, 2)) as cumulative_paid_gmv_cny,
         cast(sum(paid_gmv_cny - refunded_cny) over customer_to_date as decimal(18, 2)) as cumulative_net_gmv_cny,
         cast(sum(gross_margin_cny) over customer_to_date as decimal(18, 2)) as cumulative_gross_margin_cny
@@ -161,6 +161,7 @@ running as (
 final as (
 
     select
+        {{ surrogate_key(['running.user_id', 'running.month_number']) }} as member_ltv_id,
         running.user_id,
         running.cohort_month,
         running.month_number,

@@ -91,7 +91,7 @@ gross_spend_at_crm_change as (
     inner join spend_daily
         on
             paired.user_id = spend_daily.user_id
-            and spend_daily.spend_date <= paired.crm_change_date
+            and paired.crm_change_date >= spend_daily.spend_date
     where paired.derived_change_date is null
     group by paired.user_id, paired.from_tier, paired.to_tier, paired.transition_occurrence
 

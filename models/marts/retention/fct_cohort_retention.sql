@@ -14,7 +14,7 @@ members as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        user_id,
+        user_id
     from {{ ref('int_retention_cohort_members') }}
 
 ),
@@ -27,7 +27,7 @@ user_activity as (
         activity_type,
         day_number,
         week_number,
-        month_number,
+        month_number
     from {{ ref('int_retention_user_activity_days') }}
 
 ),
@@ -36,7 +36,7 @@ periods as (
 
     select
         cohort_grain,
-        period_number,
+        period_number
     from {{ ref('int_retention_periods') }}
 
 ),
@@ -53,7 +53,7 @@ max_periods as (
 
     select
         cohort_grain,
-        max(period_number) as max_period_number,
+        max(period_number) as max_period_number
     from periods
     group by cohort_grain
 
@@ -68,7 +68,7 @@ user_periods as (
         cohort_event,
         activity_type,
         'day' as cohort_grain,
-        day_number as period_number,
+        day_number as period_number
     from user_activity
 
     union all
@@ -78,7 +78,7 @@ user_periods as (
         cohort_event,
         activity_type,
         'week' as cohort_grain,
-        week_number as period_number,
+        week_number as period_number
     from user_activity
 
     union all
@@ -88,7 +88,7 @@ user_periods as (
         cohort_event,
         activity_type,
         'month' as cohort_grain,
-        month_number as period_number,
+        month_number as period_number
     from user_activity
 
 ),
@@ -102,7 +102,7 @@ user_last_periods as (
         cohort_event,
         activity_type,
         cohort_grain,
-        max(period_number) as last_period_number,
+        max(period_number) as last_period_number
     from user_periods
     group by
         user_id,
@@ -121,7 +121,7 @@ cohorts as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        count(*) as cohort_size,
+        count(*) as cohort_size
     from members
     group by
         cohort_event,
@@ -143,13 +143,17 @@ retained_in_period as (
         members.segment_value,
         user_periods.activity_type,
         user_periods.period_number,
-        count(*) as retained_users,
+        count(*) as retained_users
     from members
     inner join user_periods
         on
             members.user_id = user_periods.user_id
             and members.cohort_event = user_periods.cohort_event
             and members.cohort_grain = user_periods.cohort_grain
+    inner join max_periods
+        on
+            user_periods.cohort_grain = max_periods.cohort_grain
+            and user_periods.period_number <= max_periods.max_period_number
     group by
         members.cohort_event,
         members.cohort_grain,
@@ -177,7 +181,7 @@ member_last_periods as (
             when user_last_periods.last_period_number > max_periods.max_period_number
                 then max_periods.max_period_number
             else user_last_periods.last_period_number
-        end as period_number,
+        end as period_number
     from members
     inner join user_last_periods
         on
@@ -199,7 +203,7 @@ last_active_in_period as (
         segment_value,
         activity_type,
         period_number,
-        count(*) as users_last_active,
+        count(*) as users_last_active
     from member_last_periods
     group by
         cohort_event,
@@ -223,7 +227,7 @@ cells as (
         cohorts.segment_dimension,
         cohorts.segment_value,
         periods.period_number,
-        cohorts.cohort_size,
+        cohorts.cohort_size
     from cohorts
     cross join activity_types
     inner join periods
@@ -244,7 +248,7 @@ cell_counts as (
         cells.period_number,
         cells.cohort_size,
         coalesce(retained_in_period.retained_users, 0) as retained_users,
-        coalesce(last_active_in_period.users_last_active, 0) as users_last_active,
+        coalesce(last_active_in_period.users_last_active, 0) as users_last_active
     from cells
     left join retained_in_period
         on
@@ -282,7 +286,7 @@ with_unbounded as (
                 segment_value
             order by period_number desc
             rows between unbounded preceding and current row
-        ) as retained_users_unbounded,
+        ) as retained_users_unbounded
     from cell_counts
 
 ),
@@ -300,10 +304,10 @@ with_period_dates as (
             when 'day' then cast({{ dbt.dateadd('day', 'period_number', 'cohort_start_date') }} as date)
             when 'week' then cast({{ dbt.dateadd('day', '7 * period_number + 6', 'cohort_start_date') }} as date)
             else cast(
-                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 'period_number + 1', 'cohort_start_date')) }}
-                as date
-            )
-        end as period_end_date,
+                    {{ dbt.dateadd('day', -1, dbt.dateadd('month', 'period_number + 1', 'cohort_start_date')) }}
+                    as date
+                )
+        end as period_end_date
     from with_unbounded
 
 ),
@@ -332,7 +336,7 @@ final as (
         case
             when period_end_date <= {{ retention_data_end_date() }}
                 then cast(retained_users_unbounded as double) / cohort_size
-        end as retention_rate_unbounded,
+        end as retention_rate_unbounded
     from with_period_dates
 
 )

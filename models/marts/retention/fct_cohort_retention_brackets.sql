@@ -15,7 +15,7 @@ members as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        user_id,
+        user_id
     from {{ ref('int_retention_cohort_members') }}
 
 ),
@@ -26,7 +26,7 @@ user_activity as (
         user_id,
         cohort_event,
         activity_type,
-        day_number,
+        day_number
     from {{ ref('int_retention_user_activity_days') }}
 
 ),
@@ -42,12 +42,12 @@ activity_types as (
 brackets as (
 
     {% for bracket in var('retention_day_brackets') -%}
-    select
-        'd{{ bracket[0] }}_{{ bracket[1] }}' as bracket_name,
-        {{ bracket[0] }} as bracket_start_day,
-        {{ bracket[1] }} as bracket_end_day
-    {% if not loop.last %}union all
-    {% endif -%}
+        select
+            'd{{ bracket[0] }}_{{ bracket[1] }}' as bracket_name,
+            {{ bracket[0] }} as bracket_start_day,
+            {{ bracket[1] }} as bracket_end_day
+        {% if not loop.last %}union all
+        {% endif -%}
     {% endfor %}
 
 ),
@@ -61,7 +61,7 @@ cohorts as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        count(*) as cohort_size,
+        count(*) as cohort_size
     from members
     group by
         cohort_event,
@@ -73,25 +73,37 @@ cohorts as (
 
 ),
 
--- One row per member, activity type and bracket the member was active in.
-member_brackets as (
+-- One row per user, cohort event, activity type and bracket the user was
+-- active in (at least one day of the bracket).
+user_brackets as (
 
     select distinct
+        user_activity.user_id,
+        user_activity.cohort_event,
+        user_activity.activity_type,
+        brackets.bracket_name
+    from user_activity
+    inner join brackets
+        on user_activity.day_number between brackets.bracket_start_day and brackets.bracket_end_day
+
+),
+
+member_brackets as (
+
+    select
         members.cohort_event,
         members.cohort_grain,
         members.cohort_start_date,
         members.segment_dimension,
         members.segment_value,
         members.user_id,
-        user_activity.activity_type,
-        brackets.bracket_name,
+        user_brackets.activity_type,
+        user_brackets.bracket_name
     from members
-    inner join user_activity
+    inner join user_brackets
         on
-            members.user_id = user_activity.user_id
-            and members.cohort_event = user_activity.cohort_event
-    inner join brackets
-        on user_activity.day_number between brackets.bracket_start_day and brackets.bracket_end_day
+            members.user_id = user_brackets.user_id
+            and members.cohort_event = user_brackets.cohort_event
 
 ),
 
@@ -105,7 +117,7 @@ retained_in_bracket as (
         segment_value,
         activity_type,
         bracket_name,
-        count(*) as retained_users,
+        count(*) as retained_users
     from member_brackets
     group by
         cohort_event,
@@ -131,7 +143,7 @@ cells as (
         brackets.bracket_name,
         brackets.bracket_start_day,
         brackets.bracket_end_day,
-        cohorts.cohort_size,
+        cohorts.cohort_size
     from cohorts
     cross join activity_types
     cross join brackets
@@ -161,7 +173,7 @@ final as (
                 cast({{ dbt.dateadd('day', 'cells.bracket_end_day', 'cells.cohort_end_date') }} as date)
                 <= {{ retention_data_end_date() }}
                 then cast(coalesce(retained_in_bracket.retained_users, 0) as double) / cells.cohort_size
-        end as retention_rate,
+        end as retention_rate
     from cells
     left join retained_in_bracket
         on

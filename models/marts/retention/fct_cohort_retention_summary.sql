@@ -14,7 +14,7 @@ members as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        user_id,
+        user_id
     from {{ ref('int_retention_cohort_members') }}
 
 ),
@@ -25,7 +25,7 @@ user_activity as (
         user_id,
         cohort_event,
         activity_type,
-        day_number,
+        day_number
     from {{ ref('int_retention_user_activity_days') }}
     where day_number in (1, 7, 30)
 
@@ -48,7 +48,7 @@ cohorts as (
         cohort_end_date,
         segment_dimension,
         segment_value,
-        count(*) as cohort_size,
+        count(*) as cohort_size
     from members
     group by
         cohort_event,
@@ -71,7 +71,7 @@ retained_on_day as (
         user_activity.activity_type,
         sum(case when user_activity.day_number = 1 then 1 else 0 end) as d1_retained_users,
         sum(case when user_activity.day_number = 7 then 1 else 0 end) as d7_retained_users,
-        sum(case when user_activity.day_number = 30 then 1 else 0 end) as d30_retained_users,
+        sum(case when user_activity.day_number = 30 then 1 else 0 end) as d30_retained_users
     from members
     inner join user_activity
         on
@@ -107,7 +107,7 @@ cells as (
         cast({{ dbt.dateadd('day', 7, 'cohorts.cohort_end_date') }} as date)
         <= {{ retention_data_end_date() }} as is_d7_complete,
         cast({{ dbt.dateadd('day', 30, 'cohorts.cohort_end_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_d30_complete,
+        <= {{ retention_data_end_date() }} as is_d30_complete
     from cohorts
     cross join activity_types
     left join retained_on_day
@@ -140,7 +140,7 @@ final as (
         case when is_d30_complete then cast(d30_retained_users as double) / cohort_size end as d30_retention_rate,
         is_d1_complete,
         is_d7_complete,
-        is_d30_complete,
+        is_d30_complete
     from cells
 
 )

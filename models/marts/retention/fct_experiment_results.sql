@@ -18,7 +18,7 @@ observations as (
         control_group_name,
         metric_name,
         user_id,
-        observation_value,
+        observation_value
     from {{ ref('int_experiment_observations') }}
 
 ),
@@ -27,7 +27,7 @@ outcomes as (
 
     select
         experiment_id,
-        assigned_date,
+        assigned_date
     from {{ ref('int_experiment_user_outcomes') }}
 
 ),
@@ -71,7 +71,7 @@ experiment_dates as (
     select
         experiment_id,
         min(assigned_date) as first_assigned_date,
-        max(assigned_date) as last_assigned_date,
+        max(assigned_date) as last_assigned_date
     from outcomes
     group by experiment_id
 
@@ -84,7 +84,7 @@ group_users as (
         readout_type,
         experiment_id,
         group_name,
-        count(*) as users,
+        count(*) as users
     from observations
     where metric_name = 'd1_retention'
     group by
@@ -105,7 +105,7 @@ group_stats as (
         count(*) as sample_size,
         sum(observation_value) as value_sum,
         avg(observation_value) as metric_value,
-        var_samp(observation_value) as metric_variance,
+        var_samp(observation_value) as metric_variance
     from observations
     group by
         readout_type,
@@ -135,7 +135,7 @@ against_control as (
         control_stats.sample_size as control_sample_size,
         control_stats.value_sum as control_value_sum,
         control_stats.metric_value as control_metric_value,
-        control_stats.metric_variance as control_metric_variance,
+        control_stats.metric_variance as control_metric_variance
     from group_stats
     inner join metrics
         on group_stats.metric_name = metrics.metric_name
@@ -162,7 +162,7 @@ standard_errors as (
         (value_sum + control_value_sum) / (sample_size + control_sample_size) as pooled_rate,
         -- Welch: per-group variance of the mean
         metric_variance / sample_size as variance_of_mean,
-        control_metric_variance / control_sample_size as control_variance_of_mean,
+        control_metric_variance / control_sample_size as control_variance_of_mean
     from against_control
 
 ),
@@ -181,20 +181,20 @@ test_inputs as (
             when is_control then null
             when test_name = 'two_proportion_z_test'
                 then sqrt(
-                    metric_value * (1 - metric_value) / sample_size
-                    + control_metric_value * (1 - control_metric_value) / control_sample_size
-                )
+                        metric_value * (1 - metric_value) / sample_size
+                        + control_metric_value * (1 - control_metric_value) / control_sample_size
+                    )
             else sqrt(variance_of_mean + control_variance_of_mean)
         end as interval_standard_error,
         -- Welch-Satterthwaite degrees of freedom
         case
             when not is_control and test_name = 'welch_t_test' and sample_size > 1 and control_sample_size > 1
                 then (variance_of_mean + control_variance_of_mean) * (variance_of_mean + control_variance_of_mean)
-                / (
-                    variance_of_mean * variance_of_mean / (sample_size - 1)
-                    + control_variance_of_mean * control_variance_of_mean / (control_sample_size - 1)
-                )
-        end as degrees_of_freedom,
+                    / (
+                        variance_of_mean * variance_of_mean / (sample_size - 1)
+                        + control_variance_of_mean * control_variance_of_mean / (control_sample_size - 1)
+                    )
+        end as degrees_of_freedom
     from standard_errors
 
 ),
@@ -209,7 +209,7 @@ test_statistics as (
         case
             when test_name = 'two_proportion_z_test' then {{ z_975 }}
             else {{ stats_t_quantile_975('degrees_of_freedom') }}
-        end as critical_value,
+        end as critical_value
     from test_inputs
 
 ),
@@ -221,7 +221,7 @@ p_values as (
         case
             when test_name = 'two_proportion_z_test' then abs(test_statistic)
             else {{ stats_t_to_normal_deviate('test_statistic', 'degrees_of_freedom') }}
-        end as normal_deviate,
+        end as normal_deviate
     from test_statistics
 
 ),
@@ -261,7 +261,7 @@ final as (
         coalesce({{ stats_normal_two_sided_p('p_values.normal_deviate') }} < 0.05, false) as is_significant,
         cast(
             {{ dbt.dateadd('day', 'p_values.horizon_days', 'experiment_dates.last_assigned_date') }} as date
-        ) <= {{ retention_data_end_date() }} as is_complete,
+        ) <= {{ retention_data_end_date() }} as is_complete
     from p_values
     inner join experiment_dates
         on p_values.experiment_id = experiment_dates.experiment_id

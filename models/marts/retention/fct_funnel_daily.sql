@@ -15,7 +15,7 @@ user_days as (
         device,
         has_cart,
         has_order,
-        has_paid_order,
+        has_paid_order
     from {{ ref('int_funnel_user_days') }}
 
 ),
@@ -28,7 +28,7 @@ sessions as (
         device,
         has_cart,
         has_order,
-        has_paid_order,
+        has_paid_order
     from {{ ref('int_funnel_sessions') }}
 
 ),
@@ -42,7 +42,7 @@ user_counts as (
         count(*) as browse_users,
         sum(case when has_cart then 1 else 0 end) as cart_users,
         sum(case when has_order then 1 else 0 end) as order_users,
-        sum(case when has_paid_order then 1 else 0 end) as paid_users,
+        sum(case when has_paid_order then 1 else 0 end) as paid_users
     from user_days
     group by
         funnel_date,
@@ -60,7 +60,7 @@ session_counts as (
         count(*) as browse_sessions,
         sum(case when has_cart then 1 else 0 end) as cart_sessions,
         sum(case when has_order then 1 else 0 end) as order_sessions,
-        sum(case when has_paid_order then 1 else 0 end) as paid_sessions,
+        sum(case when has_paid_order then 1 else 0 end) as paid_sessions
     from sessions
     group by
         funnel_date,
@@ -74,7 +74,7 @@ day_channel_devices as (
     select
         funnel_date,
         channel,
-        device,
+        device
     from user_counts
 
     union
@@ -82,7 +82,7 @@ day_channel_devices as (
     select
         funnel_date,
         channel,
-        device,
+        device
     from session_counts
 
 ),
@@ -103,7 +103,7 @@ counts as (
         coalesce(session_counts.paid_sessions, 0) as paid_sessions,
         -- the window of a browse on day d ends at the latest on day d + N
         cast({{ dbt.dateadd('day', window_days, 'day_channel_devices.funnel_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_window_complete,
+        <= {{ retention_data_end_date() }} as is_window_complete
     from day_channel_devices
     left join user_counts
         on
@@ -160,7 +160,7 @@ final as (
             when is_window_complete and order_sessions > 0
                 then cast(paid_sessions as double) / order_sessions
         end as session_order_to_paid_rate,
-        is_window_complete,
+        is_window_complete
     from counts
 
 )

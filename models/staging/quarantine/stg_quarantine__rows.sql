@@ -10,32 +10,32 @@
 with
 
 {% for source_name, table_name in raw_entities() %}
-{{ table_name }} as (
+    {{ table_name }} as (
 
-    select
-        '{{ table_name }}' as entity,
-        coalesce(natural_key, '(null)') as natural_key,
-        quarantine_reason as rule,
-        raw_row,
-        loaded_at
-    from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
-    where duplicate_rank = 1
-        and quarantine_reason is not null
+        select
+            '{{ table_name }}' as entity,
+            coalesce(natural_key, '(null)') as natural_key,
+            quarantine_reason as rule,
+            raw_row,
+            loaded_at
+        from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
+        where duplicate_rank = 1
+            and quarantine_reason is not null
 
-),
+    ),
 
 {% endfor %}
 unioned as (
 
     {% for source_name, table_name in raw_entities() %}
-    select
-        entity,
-        natural_key,
-        rule,
-        raw_row,
-        loaded_at
-    from {{ table_name }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            entity,
+            natural_key,
+            rule,
+            raw_row,
+            loaded_at
+        from {{ table_name }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -14,6 +14,8 @@ daily as (
     where
         loss_rate not between 0 and 1
         or never_logged_in_rate not between 0 and 1
+        or orders_unpaid_rate not between 0 and 1
+        or cohort_orders_unpaid_count > entered_count
         or lost_stock_share not between 0 and 1
         or lost_stock_count > at_node_count
         or recovered_after_loss_count > recovered_count
@@ -53,9 +55,15 @@ recall as (
 
 final as (
 
-    select row_id, model_name from daily
+    select
+        row_id,
+        model_name
+    from daily
     union all
-    select row_id, model_name from recall
+    select
+        row_id,
+        model_name
+    from recall
 
 )
 

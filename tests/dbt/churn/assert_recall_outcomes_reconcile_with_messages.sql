@@ -32,8 +32,8 @@ staged as (
     select
         recall_step,
         count(*) as messages_sent,
-        count(distinct {{ dbt.concat(["cast(user_id as " ~ dbt.type_string() ~ ")", "'|'", "message_channel"]) }})
-        as users_reached
+        count(distinct{{ dbt.concat(["cast(user_id as " ~ dbt.type_string() ~ ")", "'|'", "message_channel"]) }})
+            as users_reached
     from messages
     group by recall_step
 

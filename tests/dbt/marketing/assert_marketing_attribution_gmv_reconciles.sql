@@ -25,10 +25,10 @@ paid_orders as (
 
 models as (
     {%- for model in models %}
-    select '{{ model }}' as attribution_model
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select '{{ model }}' as attribution_model
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -48,7 +48,7 @@ order_checks as (
         'order_gmv_mismatch' as failure,
         cast(per_order.order_id as {{ dbt.type_string() }}) as subject,
         per_order.attribution_model,
-        per_order.credited_gmv_cny as credited_gmv_cny,
+        per_order.credited_gmv_cny,
         paid_orders.paid_gmv_cny as expected_gmv_cny
     from per_order
     left join paid_orders
@@ -126,23 +126,47 @@ total_checks as (
         'all paid orders' as subject,
         models.attribution_model,
         model_totals.credited_gmv_cny,
-        (select sum(paid_gmv_cny) from paid_orders) as expected_gmv_cny
+        (select sum(paid_orders.paid_gmv_cny) from paid_orders) as expected_gmv_cny
     from models
     left join model_totals
         on models.attribution_model = model_totals.attribution_model
     where
         model_totals.credited_gmv_cny is null
-        or model_totals.credited_gmv_cny != (select sum(paid_gmv_cny) from paid_orders)
+        or model_totals.credited_gmv_cny != (select sum(paid_orders.paid_gmv_cny) from paid_orders)
 ),
 
 final as (
-    select failure, subject, attribution_model, credited_gmv_cny, expected_gmv_cny from order_checks
+    select
+        failure,
+        subject,
+        attribution_model,
+        credited_gmv_cny,
+        expected_gmv_cny
+    from order_checks
     union all
-    select failure, subject, attribution_model, credited_gmv_cny, expected_gmv_cny from missing_orders
+    select
+        failure,
+        subject,
+        attribution_model,
+        credited_gmv_cny,
+        expected_gmv_cny
+    from missing_orders
     union all
-    select failure, subject, attribution_model, credited_gmv_cny, expected_gmv_cny from day_checks
+    select
+        failure,
+        subject,
+        attribution_model,
+        credited_gmv_cny,
+        expected_gmv_cny
+    from day_checks
     union all
-    select failure, subject, attribution_model, credited_gmv_cny, expected_gmv_cny from total_checks
+    select
+        failure,
+        subject,
+        attribution_model,
+        credited_gmv_cny,
+        expected_gmv_cny
+    from total_checks
 )
 
 select * from final

@@ -78,11 +78,29 @@ total_check as (
 ),
 
 final as (
-    select failure, period, channel, mart_spend_cny, expected_spend_cny from daily_checks
+    select
+        failure,
+        period,
+        channel,
+        mart_spend_cny,
+        expected_spend_cny
+    from daily_checks
     union all
-    select failure, period, channel, mart_spend_cny, expected_spend_cny from weekly_checks
+    select
+        failure,
+        period,
+        channel,
+        mart_spend_cny,
+        expected_spend_cny
+    from weekly_checks
     union all
-    select failure, period, channel, mart_spend_cny, expected_spend_cny from total_check
+    select
+        failure,
+        period,
+        channel,
+        mart_spend_cny,
+        expected_spend_cny
+    from total_check
 )
 
 select * from final

@@ -25,9 +25,9 @@ daily_broken as (
     from daily
     where
         {%- for model in models %}
-        (spend_cny = 0 and roi_{{ model }} is not null)
-        or (spend_cny > 0 and roi_{{ model }} is null)
-        {%- if not loop.last %} or{% endif %}
+            (spend_cny = 0 and roi_{{ model }} is not null)
+            or (spend_cny > 0 and roi_{{ model }} is null)
+            {%- if not loop.last %} or{% endif %}
         {%- endfor %}
 ),
 
@@ -42,8 +42,8 @@ weekly_broken as (
         (spend_cny = 0 and budget_roi is not null)
         or (spend_cny > 0 and budget_roi is null)
         {%- for model in models %}
-        or (spend_cny = 0 and roi_{{ model }} is not null)
-        or (spend_cny > 0 and roi_{{ model }} is null)
+            or (spend_cny = 0 and roi_{{ model }} is not null)
+            or (spend_cny > 0 and roi_{{ model }} is null)
         {%- endfor %}
 ),
 
@@ -60,11 +60,26 @@ campaign_broken as (
 ),
 
 final as (
-    select grain, period, subject, cost_cny from daily_broken
+    select
+        grain,
+        period,
+        subject,
+        cost_cny
+    from daily_broken
     union all
-    select grain, period, subject, cost_cny from weekly_broken
+    select
+        grain,
+        period,
+        subject,
+        cost_cny
+    from weekly_broken
     union all
-    select grain, period, subject, cost_cny from campaign_broken
+    select
+        grain,
+        period,
+        subject,
+        cost_cny
+    from campaign_broken
 )
 
 select * from final

@@ -1,7 +1,7 @@
--- Points balance = earned - redeemed - expired (cumulative, farmed points
--- excluded); each user's last balance equals the signed sum of their
--- non-farmed ledger entries; farmed and non-farmed points add up to the
--- ledger's total.
+-- Points balance = earned - redeemed - expired (cumulative clean points);
+-- balances are never negative; each user's last clean + farmed balance
+-- equals the signed sum of their ledger entries; clean and farmed points
+-- add up to the ledger's totals per entry type.
 
 with
 
@@ -22,9 +22,12 @@ balance_identity as (
     select
         user_id,
         points_date,
-        'balance_identity' as problem
+        'balance_identity_or_negative' as problem
     from member_points
-    where points_balance != cumulative_points_earned - cumulative_points_redeemed - cumulative_points_expired
+    where
+        points_balance != cumulative_points_earned - cumulative_points_redeemed - cumulative_points_expired
+        or points_balance < 0
+        or farmed_points_balance < 0
 
 ),
 
@@ -32,11 +35,13 @@ last_balances as (
 
     select
         user_id,
-        points_balance
+        points_balance,
+        farmed_points_balance
     from (
         select
             user_id,
             points_balance,
+            farmed_points_balance,
             row_number() over (partition by user_id order by points_date desc) as recency_rank
         from member_points
     ) as ranked
@@ -48,7 +53,7 @@ ledger_balances as (
 
     select
         user_id,
-        sum(case when not is_farming_suspected then points_delta else 0 end) as points_balance
+        sum(points_delta) as points_balance
     from ledger
     group by user_id
 
@@ -63,22 +68,29 @@ balance_vs_ledger as (
     from ledger_balances
     left join last_balances
         on ledger_balances.user_id = last_balances.user_id
-    where last_balances.points_balance is null or last_balances.points_balance != ledger_balances.points_balance
+    where
+        last_balances.user_id is null
+        or last_balances.points_balance + last_balances.farmed_points_balance != ledger_balances.points_balance
 
 ),
 
-totals as (
+ledger_totals as (
 
     select
-        (select sum(points) from ledger) as ledger_points,
-        (
-            select
-                sum(
-                    points_earned + points_redeemed + points_expired
-                    + farmed_points_earned + farmed_points_redeemed_or_expired
-                )
-            from member_points
-        ) as mart_points
+        sum(case when entry_type = 'earn' then points else 0 end) as earned,
+        sum(case when entry_type = 'redeem' then points else 0 end) as redeemed,
+        sum(case when entry_type = 'expire' then points else 0 end) as expired
+    from ledger
+
+),
+
+mart_totals as (
+
+    select
+        sum(points_earned + farmed_points_earned) as earned,
+        sum(points_redeemed + farmed_points_redeemed) as redeemed,
+        sum(points_expired + farmed_points_expired) as expired
+    from member_points
 
 ),
 
@@ -87,9 +99,13 @@ total_mismatch as (
     select
         null as user_id,
         null as points_date,
-        'points_total_differs_from_ledger' as problem
-    from totals
-    where ledger_points != mart_points
+        'points_totals_differ_from_ledger' as problem
+    from ledger_totals
+    cross join mart_totals
+    where
+        ledger_totals.earned != mart_totals.earned
+        or ledger_totals.redeemed != mart_totals.redeemed
+        or ledger_totals.expired != mart_totals.expired
 
 )
 

@@ -8,7 +8,7 @@ activity as (
         sum(event_count) as events,
         sum(orders_placed) as orders_placed,
         sum(paid_orders) as paid_orders,
-        sum(paid_gmv_cny) as paid_gmv_cny,
+        sum(paid_gmv_cny) as paid_gmv_cny
     from {{ ref('int_user_activity_daily') }}
 
 ),
@@ -24,7 +24,7 @@ orders as (
     select
         count(*) as orders_placed,
         sum(case when is_paid then 1 else 0 end) as paid_orders,
-        sum(paid_gmv_cny) as paid_gmv_cny,
+        sum(paid_gmv_cny) as paid_gmv_cny
     from {{ ref('fct_orders') }}
 
 )
@@ -37,7 +37,7 @@ select
     activity.paid_orders,
     orders.paid_orders as fct_paid_orders,
     activity.paid_gmv_cny,
-    orders.paid_gmv_cny as fct_paid_gmv_cny,
+    orders.paid_gmv_cny as fct_paid_gmv_cny
 from activity
 cross join events
 cross join orders

@@ -10,7 +10,7 @@ select
     period_number,
     cohort_size,
     retained_users,
-    retained_users_unbounded,
+    retained_users_unbounded
 from {{ ref('fct_cohort_retention') }}
 where
     retained_users < 0

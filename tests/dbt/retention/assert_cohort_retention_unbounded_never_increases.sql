@@ -21,7 +21,7 @@ cells as (
         lag(retention_rate_unbounded) over (
             partition by cohort_event, activity_type, cohort_grain, cohort_start_date, segment_dimension, segment_value
             order by period_number
-        ) as previous_rate_unbounded,
+        ) as previous_rate_unbounded
     from {{ ref('fct_cohort_retention') }}
 
 )

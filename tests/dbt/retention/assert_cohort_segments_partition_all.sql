@@ -11,7 +11,7 @@ cohorts as (
         cohort_start_date,
         segment_dimension,
         segment_value,
-        cohort_size,
+        cohort_size
     from {{ ref('fct_cohort_retention') }}
 
 ),
@@ -22,7 +22,7 @@ all_segment as (
         cohort_event,
         cohort_grain,
         cohort_start_date,
-        cohort_size,
+        cohort_size
     from cohorts
     where segment_dimension = 'all'
 
@@ -35,7 +35,7 @@ dimension_totals as (
         cohort_grain,
         cohort_start_date,
         segment_dimension,
-        sum(cohort_size) as summed_size,
+        sum(cohort_size) as summed_size
     from cohorts
     where segment_dimension not in ('all', 'experiment_group')
     group by
@@ -51,7 +51,7 @@ daily_by_week as (
     select
         cohort_event,
         cast({{ dbt.date_trunc('week', 'cohort_start_date') }} as date) as week_start_date,
-        sum(cohort_size) as summed_size,
+        sum(cohort_size) as summed_size
     from all_segment
     where cohort_grain = 'day'
     group by
@@ -68,7 +68,7 @@ segment_gaps as (
         dimension_totals.cohort_start_date,
         dimension_totals.segment_dimension,
         dimension_totals.summed_size,
-        all_segment.cohort_size as all_size,
+        all_segment.cohort_size as all_size
     from dimension_totals
     left join all_segment
         on
@@ -87,7 +87,7 @@ daily_gaps as (
         daily_by_week.week_start_date as cohort_start_date,
         'all' as segment_dimension,
         daily_by_week.summed_size,
-        all_segment.cohort_size as all_size,
+        all_segment.cohort_size as all_size
     from daily_by_week
     left join all_segment
         on

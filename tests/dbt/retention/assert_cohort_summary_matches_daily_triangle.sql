@@ -12,7 +12,7 @@ summary as (
         segment_value,
         d1_retained_users,
         d7_retained_users,
-        d30_retained_users,
+        d30_retained_users
     from {{ ref('fct_cohort_retention_summary') }}
     where cohort_grain = 'day'
 
@@ -28,7 +28,7 @@ triangle as (
         segment_value,
         sum(case when period_number = 1 then retained_users end) as d1_retained_users,
         sum(case when period_number = 7 then retained_users end) as d7_retained_users,
-        sum(case when period_number = 30 then retained_users end) as d30_retained_users,
+        sum(case when period_number = 30 then retained_users end) as d30_retained_users
     from {{ ref('fct_cohort_retention') }}
     where cohort_grain = 'day'
     group by
@@ -44,7 +44,7 @@ select
     summary.*,
     triangle.d1_retained_users as triangle_d1,
     triangle.d7_retained_users as triangle_d7,
-    triangle.d30_retained_users as triangle_d30,
+    triangle.d30_retained_users as triangle_d30
 from summary
 left join triangle
     on

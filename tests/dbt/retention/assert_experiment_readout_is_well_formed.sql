@@ -15,7 +15,7 @@ control_counts as (
         experiment_id,
         readout_type,
         metric_name,
-        sum(case when is_control then 1 else 0 end) as control_rows,
+        sum(case when is_control then 1 else 0 end) as control_rows
     from results
     group by
         experiment_id,
@@ -29,7 +29,7 @@ select
     experiment_id,
     readout_type,
     metric_name,
-    cast(null as {{ dbt.type_string() }}) as group_name,
+    cast(null as {{ dbt.type_string() }}) as group_name
 from control_counts
 where control_rows <> 1
 
@@ -40,7 +40,7 @@ select
     experiment_id,
     readout_type,
     metric_name,
-    group_name,
+    group_name
 from results
 where is_control and (absolute_difference is not null or p_value is not null or ci_lower is not null)
 
@@ -51,7 +51,7 @@ select
     experiment_id,
     readout_type,
     metric_name,
-    group_name,
+    group_name
 from results
 where
     not is_control

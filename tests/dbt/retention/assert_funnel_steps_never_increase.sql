@@ -11,7 +11,7 @@ select
     browse_sessions,
     cart_sessions,
     order_sessions,
-    paid_sessions,
+    paid_sessions
 from {{ ref('fct_funnel_daily') }}
 where
     cart_users > browse_users

@@ -7,7 +7,7 @@ select
     segment_value,
     cohort_size,
     retained_users,
-    retention_rate,
+    retention_rate
 from {{ ref('fct_cohort_retention') }}
 where
     cohort_event = 'first_paid_order'

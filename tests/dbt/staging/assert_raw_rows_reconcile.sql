@@ -7,24 +7,24 @@
 with
 
 {% for source_name, table_name in raw_entities() %}
-{{ table_name }}_raw as (
+    {{ table_name }}_raw as (
 
-    select
-        '{{ table_name }}' as entity,
-        count(*) as raw_relation_rows
-    from {{ raw_source(source_name, table_name) }}
+        select
+            '{{ table_name }}' as entity,
+            count(*) as raw_relation_rows
+        from {{ raw_source(source_name, table_name) }}
 
-),
+    ),
 
 {% endfor %}
 raw_counts as (
 
     {% for source_name, table_name in raw_entities() %}
-    select
-        entity,
-        raw_relation_rows
-    from {{ table_name }}_raw
-    {% if not loop.last %}union all{% endif %}
+        select
+            entity,
+            raw_relation_rows
+        from {{ table_name }}_raw
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -61,11 +61,11 @@ repaired as (
         typed.user_id,
         -- Repair: the CRM's card names (silver = regular, gold = vip).
         {% for tier_column in ['from_tier', 'to_tier'] -%}
-        case
-            when typed.raw_{{ tier_column }} in ('non_member', 'none', 'non-member') then 'non_member'
-            when typed.raw_{{ tier_column }} in ('regular', 'silver', '普通会员', '银卡') then 'regular'
-            when typed.raw_{{ tier_column }} in ('vip', 'gold', '金卡') then 'vip'
-        end as {{ tier_column }},
+            case
+                when typed.raw_{{ tier_column }} in ('non_member', 'none', 'non-member') then 'non_member'
+                when typed.raw_{{ tier_column }} in ('regular', 'silver', '普通会员', '银卡') then 'regular'
+                when typed.raw_{{ tier_column }} in ('vip', 'gold', '金卡') then 'vip'
+            end as {{ tier_column }},
         {% endfor -%}
         typed.raw_from_tier,
         typed.raw_to_tier,
@@ -87,9 +87,9 @@ ranked as (
         case
             when repaired.tier_change_id is null then 1
             else row_number() over (
-                partition by repaired.tier_change_id
-                order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-            )
+                    partition by repaired.tier_change_id
+                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
+                )
         end as duplicate_rank
     from repaired
 

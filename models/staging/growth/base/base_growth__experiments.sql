@@ -63,9 +63,9 @@ ranked as (
         case
             when typed.assignment_id is null then 1
             else row_number() over (
-                partition by typed.assignment_id
-                order by typed.loaded_at desc nulls last, typed.raw_row desc
-            )
+                    partition by typed.assignment_id
+                    order by typed.loaded_at desc nulls last, typed.raw_row desc
+                )
         end as duplicate_rank
     from typed
 

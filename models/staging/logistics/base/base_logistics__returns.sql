@@ -101,9 +101,9 @@ ranked as (
         case
             when repaired.return_id is null then 1
             else row_number() over (
-                partition by repaired.return_id
-                order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-            )
+                    partition by repaired.return_id
+                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
+                )
         end as duplicate_rank
     from repaired
 

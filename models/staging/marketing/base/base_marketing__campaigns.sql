@@ -55,9 +55,9 @@ ranked as (
         case
             when typed.campaign_id is null then 1
             else row_number() over (
-                partition by typed.campaign_id
-                order by typed.loaded_at desc nulls last, typed.raw_row desc
-            )
+                    partition by typed.campaign_id
+                    order by typed.loaded_at desc nulls last, typed.raw_row desc
+                )
         end as duplicate_rank
     from typed
 
@@ -80,9 +80,9 @@ final as (
             when is_key_missing then 'null_key'
             when has_invalid_value then 'invalid_value'
             when campaign_type not in (
-                'new_user_week', 'points_race', 'flash_discount_night', 'member_day',
-                'weekend_flash_sale', 'referral', 'festival'
-            )
+                    'new_user_week', 'points_race', 'flash_discount_night', 'member_day',
+                    'weekend_flash_sale', 'referral', 'festival'
+                )
                 or campaign_type is null
                 then 'unknown_enum'
             when budget_cny <= 0 then 'non_positive_amount'

@@ -72,9 +72,9 @@ repaired as (
         -- that maps to no paid channel is quarantined as unknown_enum.
         case
             when channel_mapping.channel in (
-                'platform_search', 'douyin_live', 'xiaohongshu', 'weibo', 'bilibili',
-                'private_community', 'kol_koc', 'official_site', 'offline_store'
-            )
+                    'platform_search', 'douyin_live', 'xiaohongshu', 'weibo', 'bilibili',
+                    'private_community', 'kol_koc', 'official_site', 'offline_store'
+                )
                 then channel_mapping.channel
         end as channel,
         typed.raw_channel,
@@ -107,9 +107,9 @@ ranked as (
         case
             when repaired.spend_date is null or repaired.channel is null then 1
             else row_number() over (
-                partition by repaired.spend_date, repaired.channel, repaired.campaign_id
-                order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-            )
+                    partition by repaired.spend_date, repaired.channel, repaired.campaign_id
+                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
+                )
         end as duplicate_rank
     from repaired
 

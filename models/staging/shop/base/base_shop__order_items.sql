@@ -72,9 +72,9 @@ ranked as (
         case
             when typed.order_item_id is null then 1
             else row_number() over (
-                partition by typed.order_item_id
-                order by typed.loaded_at desc nulls last, typed.raw_row desc
-            )
+                    partition by typed.order_item_id
+                    order by typed.loaded_at desc nulls last, typed.raw_row desc
+                )
         end as duplicate_rank
     from typed
 

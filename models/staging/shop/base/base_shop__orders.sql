@@ -144,9 +144,9 @@ ranked as (
         case
             when repaired.order_id is null then 1
             else row_number() over (
-                partition by repaired.order_id
-                order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-            )
+                    partition by repaired.order_id
+                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
+                )
         end as duplicate_rank
     from repaired
 
@@ -183,8 +183,8 @@ final as (
             when ranked.is_key_missing then 'null_key'
             when ranked.has_invalid_value then 'invalid_value'
             when ranked.order_status not in (
-                'created', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'
-            )
+                    'created', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'
+                )
                 or ranked.order_status is null
                 or ranked.risk_flag not in ('none', 'fraud')
                 then 'unknown_enum'

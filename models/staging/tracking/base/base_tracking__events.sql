@@ -122,9 +122,9 @@ ranked as (
         case
             when repaired.event_id is null then 1
             else row_number() over (
-                partition by repaired.event_id
-                order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-            )
+                    partition by repaired.event_id
+                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
+                )
         end as duplicate_rank
     from repaired
 
