@@ -30,16 +30,16 @@ PAGE_SHARE = np.array([0.42, 0.30, 0.13, 0.05, 0.10])
 PLATFORMS = ("app", "mini_program", "web", "APP", "H5", "MiniProgram", "tablet")
 SESSION_KINDS = ("regular", "registration", "comeback", "purchase")
 
-EXTRA_SESSION = 0.05            # a second session on an active day
+EXTRA_SESSION = 0.03            # a second session on an active day
 EXTRA_SESSION_PURCHASE_DAY = 0.15
 LOGIN_RATE = 0.08               # login event in a later session of a user who logs in
-EXTRA_BROWSE = 0.04             # a second browse event in a session
+EXTRA_BROWSE = 0.03             # a second browse event in a session
 SEARCH_SHARE = 0.22
 AFFINITY = 0.35                 # session comes through the user's acquisition channel
 ABANDONED_ATTEMPT = 0.06        # unpaid attempt before a paid order, per paid order
 UNPAID_SHARE = 0.12             # unpaid orders among all orders
-CART_BEFORE_ORDER = 0.026        # paid orders with an add_to_cart in their session
-CART_BEFORE_UNPAID = 0.12
+CART_BEFORE_ORDER = 0.023        # paid orders with an add_to_cart in their session
+CART_BEFORE_UNPAID = 0.05
 CART_NO_ORDER = 0.018           # carts in sessions with no order in the next 7 days
 UTM_CAMPAIGN_RATE = 0.3
 

@@ -40,7 +40,7 @@ MANUAL_UPGRADE_SHARE = 0.01
 MESSAGE_CHANNELS = ("sms", "push", "wecom", "phone")
 PURPOSES = ("recall_1", "recall_2", "recall_3", "promotion", "logistics_notice")
 CLICK_RATE = np.array([0.06, 0.08, 0.12, 0.30])
-PROMOTION_SHARE = 0.06
+PROMOTION_SHARE = 0.04
 MAX_MARKETING_SMS_PER_DAY = 3
 
 
@@ -233,8 +233,9 @@ def build_tiers(rng: np.random.Generator, users: Users, orders: Orders, end_l: i
     np.add.at(final, b_user, paid)
     last_paid = np.full(users.n, NULL)
     last_paid[b_user] = orders.paid_l[buy]
-    near = np.nonzero((final >= 20_000) & (final < REGULAR_FROM))[0]
-    manual = near[rng.random(len(near)) < MANUAL_UPGRADE_SHARE * 8]
+    near = np.nonzero((final >= 20_000) & (final < REGULAR_FROM) & ~users.is_test)[0]
+    n_manual = min(max(int(round(MANUAL_UPGRADE_SHARE * len(rows_t))), 1), len(near))
+    manual = np.sort(rng.choice(near, size=n_manual, replace=False))
     rows_user = np.concatenate([rows_user, manual])
     rows_from = np.concatenate([rows_from, np.zeros(len(manual))]).astype(np.int64)
     rows_to = np.concatenate([rows_to, np.ones(len(manual))]).astype(np.int64)

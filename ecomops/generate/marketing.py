@@ -203,7 +203,12 @@ def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orde
             share[PAID_CHANNELS.index("private_community"), days] = 1.0
         else:
             share = np.zeros((n_channels, n_days))
-            share[:, days] = daily[:, days]
+            if campaign.campaign_type in ("member_day", "weekend_flash_sale"):
+                # Weekly always-on promotions are booked on the three biggest channels only.
+                top = np.argsort(-daily[:, days].sum(axis=1), kind="stable")[:3]
+                share[np.ix_(top, days)] = daily[np.ix_(top, days)]
+            else:
+                share[:, days] = daily[:, days]
         share /= share.sum()
         tied = tied_total * share
         # Tied spend is part of the channel's spend where the day's budget allows.

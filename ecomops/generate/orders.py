@@ -176,6 +176,13 @@ def build_orders(rng: np.random.Generator, users: Users, calendar: Calendar, pur
             # Fraud rings: a few accounts place many cheap orders (刷单).
             ring = rng.choice(np.nonzero(~users.is_test)[0], size=max(count // 8, 1), replace=False)
             clone["user"] = ring[rng.integers(0, len(ring), size=count)]
+            # Never before the ring account registered.
+            earliest = users.reg_l[clone["user"]] + rng.integers(3600, 30 * DAY, size=count)
+            late_by = np.maximum(earliest - clone["placed_l"], 0)
+            clone["placed_l"] = clone["placed_l"] + late_by
+            clone["paid_l"] = clone["paid_l"] + late_by
+            inside = clone["paid_l"] < calendar.n_days * DAY
+            clone = {name: values[inside] for name, values in clone.items()}
             clone["list_target"] = rng.uniform(3_000, 15_000, size=count)
             clone["rate"][:] = 0
         if kind == PAID_BEFORE_PLACED:

@@ -215,10 +215,10 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "coupon_id": _ids(orders.coupon),
         "risk_flag": Cat(risk, ("none", "fraud")),
         "loaded_at": loaded_after(r, last_change),
+        "_last_change": last_change,
     })
     dfx.remap_codes(r, frame, "channel", CASE_VARIANT_CODE, rate["case_variant_source"] * 4)
-    dfx.make_late(r, frame, rate["late_orders"], "placed_at")
-    frame["loaded_at"] = np.maximum(frame["loaded_at"], last_change + HOUR)
+    dfx.make_late(r, frame, rate["late_orders"], "_last_change")
     frame = dfx.add_duplicates(r, frame, rate["duplicate_orders"])
     frames["orders"] = frame
 

@@ -51,7 +51,7 @@ def _project_vars() -> dict[str, Any]:
 
 def _ordinary_day(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> dt.date:
     """The first day, past the first 120 days, whose count is at least the mean
-    of the trailing window before it and that mean at least twice the volume
+    of the trailing window before it, that mean at least 1.5 times the volume
     test's baseline floor: a day the volume test judges, on which a spike or
     a gap is unmistakable. Computed here in Python, not with the test's SQL."""
     variables = _project_vars()
@@ -63,7 +63,7 @@ def _ordinary_day(con: duckdb.DuckDBPyConnection, relation: str, column: str) ->
     for index in range(120, len(days) - 30):
         trailing = series[index - window:index]
         mean = sum(trailing) / len(trailing)
-        if mean >= 2 * floor and series[index] >= mean:
+        if mean >= 1.5 * floor and series[index] >= mean:
             return days[index]
     raise AssertionError(f"no ordinary day in {relation}")
 

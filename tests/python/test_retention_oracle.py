@@ -195,10 +195,16 @@ def load_sample(con: duckdb.DuckDBPyConnection) -> Sample:
         "select user_id, tier, valid_from_date, valid_to_date from marts.dim_member_tier_history"
     ).fetchall():
         tiers[user_id].append((valid_from, valid_to, tier))
-    experiments: dict[int, set[str]] = defaultdict(set)
-    for user_id, experiment_id, group_name in con.execute(
-        "select user_id, experiment_id, group_name from staging.stg_growth__experiments"
+    # experiment group: the first assignment (assigned_at, then assignment id) per experiment
+    first_assignment: dict[tuple[str, int], tuple] = {}
+    for assignment_id, experiment_id, user_id, group_name, assigned_at in con.execute(
+        "select assignment_id, experiment_id, user_id, group_name, assigned_at from staging.stg_growth__experiments"
     ).fetchall():
+        key = (experiment_id, user_id)
+        if key not in first_assignment or (assigned_at, assignment_id) < first_assignment[key][:2]:
+            first_assignment[key] = (assigned_at, assignment_id, group_name)
+    experiments: dict[int, set[str]] = defaultdict(set)
+    for (experiment_id, user_id), (_at, _id, group_name) in first_assignment.items():
         experiments[user_id].add(f"{experiment_id}:{group_name}")
 
     for event, days in sample.cohort_days.items():

@@ -30,11 +30,12 @@ cohort_users as (
 
 experiment_assignments as (
 
-    select distinct
+    -- one group per user and experiment (the first assignment)
+    select
         user_id,
         experiment_id,
         group_name
-    from {{ ref('stg_growth__experiments') }}
+    from {{ ref('int_experiment_user_outcomes') }}
 
 ),
 
