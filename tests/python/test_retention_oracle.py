@@ -618,21 +618,21 @@ def test_experiment_readout_matches_scipy(con, sample: Sample, readout: dict) ->
 def test_experiment_built_in_effect_is_significant(readout: dict) -> None:
     """The sample's experiment (A = 满200减20 + daily push vs control B) comes out significant.
 
-    The effect built into the sample: A lifts day-30 retention (35.3% -> 41.5%
-    in the reports) and AOV (225 -> 250 yuan), and so GMV per user. With a few
-    hundred users per group the single D30 and AOV differences are too small
-    to reach p < 0.05 on their own (docs/retention.md has the power
-    arithmetic); their product, GMV per user, is the readout's significant
-    result. Each lift must point the built-in way, with the built-in
-    difference inside its 95% interval.
+    The effect built into the sample is the reports' one: A lifts day-30
+    retention from 35.3% to 41.5% (the experiment's primary metric) and AOV
+    from 225 to 250 yuan. D30 must come out significant (p < 0.05, interval
+    above 0) with the built-in difference inside its interval; AOV, tested
+    over far fewer orders than users, must point the built-in way with the
+    built-in difference inside its interval (docs/retention.md has the power
+    arithmetic).
     """
     treated = {
         key[4]: row for key, row in readout.items()
         if key[0] == "ab_test" and not row["is_control"]
     }
-    gmv = treated["gmv_per_user_cny"]
-    assert gmv["absolute_difference"] > 0 and gmv["ci_lower"] > 0, gmv
-    assert gmv["p_value"] < 0.05 and gmv["is_significant"], gmv
+    d30 = treated["d30_retention"]
+    assert d30["absolute_difference"] > 0 and d30["ci_lower"] > 0, d30
+    assert d30["p_value"] < 0.05 and d30["is_significant"], d30
     for metric, built_in_difference in (("d30_retention", 0.415 - 0.353), ("aov_cny", 250.0 - 225.0)):
         row = treated[metric]
         assert row["absolute_difference"] > 0, row

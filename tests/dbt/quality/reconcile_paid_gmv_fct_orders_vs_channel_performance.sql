@@ -30,11 +30,11 @@ orders_total as (
 credited_by_model as (
 
     {% for model_name in marketing_all_attribution_models() %}
-    select
-        '{{ model_name }}' as attribution_model,
-        coalesce(sum(credited_gmv_{{ model_name }}_cny), 0) as credited_gmv_cny
-    from channel_performance
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ model_name }}' as attribution_model,
+            coalesce(sum(credited_gmv_{{ model_name }}_cny), 0) as credited_gmv_cny
+        from channel_performance
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
