@@ -38,9 +38,9 @@ SEARCH_SHARE = 0.22
 AFFINITY = 0.35                 # session comes through the user's acquisition channel
 ABANDONED_ATTEMPT = 0.06        # unpaid attempt before a paid order, per paid order
 UNPAID_SHARE = 0.12             # unpaid orders among all orders
-CART_BEFORE_ORDER = 0.023        # paid orders with an add_to_cart in their session
-CART_BEFORE_UNPAID = 0.05
-CART_NO_ORDER = 0.018           # carts in sessions with no order in the next 7 days
+CART_BEFORE_ORDER = 0.031        # paid orders with an add_to_cart in their session
+CART_BEFORE_UNPAID = 0.01
+CART_NO_ORDER = 0.020           # carts in sessions with no order in the next 7 days
 UTM_CAMPAIGN_RATE = 0.3
 
 

@@ -23,7 +23,7 @@ from .users import Users
 # BG/NBD: purchase rate per (operational) day ~ Gamma(R, scale=1/ALPHA);
 # dropout after each purchase ~ Beta(A, B).
 R, ALPHA = 0.38, 65.0
-A, B = 1.0, 5.5
+A, B = 1.0, 5.0
 # Gamma-Gamma: order value ~ Gamma(P_SHAPE, scale=m/P_SHAPE) around a customer
 # mean m = P_SHAPE * GAMMA / G with G ~ Gamma(Q_SHAPE).
 P_SHAPE, Q_SHAPE, GAMMA = 9.0, 60.0, 1777.0
@@ -31,7 +31,7 @@ P_SHAPE, Q_SHAPE, GAMMA = 9.0, 60.0, 1777.0
 WELCOME_PROBABILITY = 0.18
 WELCOME_PROBABILITY_NEW_USER_WEEK = 0.45
 # The retention work of 2025-Q4 halves dropout after each purchase from 2025-10-01 on.
-DROPOUT_FACTOR_FROM_Q4 = 0.5
+DROPOUT_FACTOR_FROM_Q4 = 0.35
 Q4_START_DAY = 273
 MAX_PURCHASES = 90
 CHUNK = 50_000
