@@ -9,6 +9,8 @@ PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
 VENV        ?= .venv
 BIN         := $(VENV)/bin
 PY          := $(BIN)/python
+# The tooling runs from the checkout (python -m ecomops); no install step needed.
+ECOMOPS     := $(PY) -m ecomops
 DBT         := $(BIN)/dbt
 STAMP       := $(VENV)/.installed
 
@@ -22,12 +24,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt
 	@echo "==> creating $(VENV) with pinned requirements ($(PYTHON_BOOT))"
 	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.11 is required: install it and run make again"; exit 1; }
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(STAMP) ## create the virtual environment from the pinned requirements
@@ -38,12 +39,12 @@ dbt-build: $(STAMP) ## dbt build: seeds, models, data tests and unit tests into 
 
 validate: $(STAMP) ## Great Expectations checkpoint against the built warehouse
 	@echo "==> Great Expectations checkpoint"
-	$(BIN)/ecomops validate
+	$(ECOMOPS) validate
 
 coverage: $(STAMP) ## documentation and key-test coverage gates (needs dbt docs generate)
 	@echo "==> coverage gates"
 	$(DBT) docs generate --quiet
-	$(BIN)/ecomops coverage
+	$(ECOMOPS) coverage
 
 build: $(STAMP) ## build the warehouse from the committed sample and run every check
 	@$(MAKE) --no-print-directory dbt-build
@@ -69,13 +70,13 @@ test: $(STAMP) ## everything CI runs: lint, dbt build + tests, coverage, GX, pyt
 	@$(MAKE) --no-print-directory pytest
 
 generate: $(STAMP) ## regenerate the committed sample (seeds/raw) from the default seed and scale
-	$(BIN)/ecomops generate --out seeds/raw
+	$(ECOMOPS) generate --out seeds/raw
 
 docs: $(STAMP) ## dbt docs as one self-contained HTML file under target/
 	$(DBT) docs generate --static
 
 benchmark: $(STAMP) ## time generator + dbt build at scale (SCALE=…; see README)
-	$(BIN)/ecomops benchmark --scale $(or $(SCALE),10)
+	$(ECOMOPS) benchmark --scale $(or $(SCALE),10)
 
 clean: ## remove build outputs (keeps the virtual environment)
 	rm -rf target target_* logs reports $(ECOMOPS_WAREHOUSE)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .activity import pairs_key, sorted_unique
 from .calendar import Calendar
-from .channels import CH, CHANNELS, CONVERSION, RAW_CODE_CHANNEL_ARRAY, VISIT_SHARE, normalised, raw_code_for
+from .channels import CH, CHANNELS, CONVERSION, VISIT_SHARE, normalised, raw_code_for
 from .purchases import Purchases
 from .recall import Recall
 from .timeutil import DAY, NULL, random_second_of_day

@@ -37,7 +37,7 @@ class Assignment:
     user: np.ndarray
     day: np.ndarray            # assignment day index
     group: np.ndarray          # 0 = A, 1 = B
-    assigned_l: np.ndarray     # filled in once sessions exist (first session of the day)
+    assigned_l: np.ndarray     # local seconds of the assignment
 
 
 def assign(rng: np.random.Generator, users: Users, active_keys: np.ndarray, n_days: int) -> Assignment:

@@ -17,11 +17,11 @@ import numpy as np
 
 from .behaviour import Sessions
 from .calendar import Calendar
-from .channels import CHANNELS, IMPRESSIONS_PER_YUAN, PAID_CHANNELS, TARGET_ROI
+from .channels import IMPRESSIONS_PER_YUAN, PAID_CHANNELS, TARGET_ROI
 from .experiments import COUPON, Assignment
 from .orders import Orders
 from .recall import Recall
-from .timeutil import DAY, HOUR, NULL
+from .timeutil import DAY, NULL
 from .users import Users
 
 REDEEM_PROBABILITY = {"new_user_week": 0.85, "referral": 0.7, "campaign": 0.75, "recall": 0.6, "experiment": 0.75}
@@ -235,11 +235,3 @@ def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orde
     order = np.lexsort((campaign, channel, day))
     return Spend(day=day[order], channel=channel[order], campaign=campaign[order], cents=cents[order],
                  impressions=impressions[order])
-
-
-def channel_code(channel: np.ndarray) -> list[str]:
-    """Channel codes as booked by marketing (canonical names)."""
-    return list(PAID_CHANNELS) + ["tiktok_ads"]
-
-
-__all__ = ["Coupons", "issue_coupons", "redeem_coupons", "Spend", "build_spend", "CHANNELS", "HOUR"]

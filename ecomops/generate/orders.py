@@ -112,8 +112,12 @@ def _campaigns(rng: np.random.Generator, users: Users, calendar: Calendar, user:
 
 
 def build_orders(rng: np.random.Generator, users: Users, calendar: Calendar, purchases: Purchases,
-                 placements: Placements, assignment: Assignment, defect_rates: dict[str, float]) -> Orders:
-    """Orders of the placements plus cloned defect orders; amounts before coupons and points."""
+                 placements: Placements, assignment: Assignment,
+                 defect_rates: dict[str, float]) -> tuple[Orders, np.ndarray]:
+    """Orders of the placements plus cloned defect orders, and each order's promotion discount rate.
+
+    Amounts are list targets here; :func:`build_items` fixes list, promotion and shipping.
+    """
     n = len(placements.user)
     user = placements.user
     placed_l = placements.placed_l

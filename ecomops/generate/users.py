@@ -9,11 +9,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .calendar import Calendar
-from .channels import ACQUISITION_SHARE, CH, CHANNELS, RAW_CODES, RAW_CODE_LIST, normalised, raw_code_for
+from .channels import ACQUISITION_SHARE, CH, CHANNELS, RAW_CODE_LIST, normalised, raw_code_for
+from .defects import DEFECT_RATES
 from .timeutil import DAY, NULL, random_second_of_day
 
 BASE_USERS = 3_000
-TEST_ACCOUNT_SHARE = 0.01
 REFERRAL_SHARE = 0.07
 NODE1_UNDER_18 = 0.317       # share of under-18 registrants with no event within 24 h
 NODE1_NEW_USER_WEEK = 0.04
@@ -75,7 +75,7 @@ def _engaged_probability(reg_day: np.ndarray, n_days: int) -> np.ndarray:
 def generate_users(rng: np.random.Generator, calendar: Calendar, scale: float) -> Users:
     """Draw registrations with seasonality, demographics and acquisition."""
     n_real = max(int(round(BASE_USERS * scale)), 50)
-    n = n_real + max(int(round(n_real * TEST_ACCOUNT_SHARE)), 1)
+    n = n_real + max(int(round(n_real * DEFECT_RATES["test_accounts"])), 1)
 
     weights = calendar.registration_weight / calendar.registration_weight.sum()
     reg_day = np.sort(rng.choice(calendar.n_days, size=n, p=weights))
@@ -172,5 +172,4 @@ def device_variant(rng: np.random.Generator, device: np.ndarray, rate: float) ->
     return np.where(pick < rate / 2, variant, np.where(pick < rate, alt, device))
 
 
-__all__ = ["Users", "generate_users", "AGE_BANDS", "GENDERS", "DEVICES", "CITIES", "RAW_CODES",
-           "device_variant"]
+__all__ = ["Users", "generate_users", "AGE_BANDS", "GENDERS", "DEVICES", "CITIES", "device_variant"]

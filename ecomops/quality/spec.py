@@ -680,6 +680,7 @@ MEMBER: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_member_points_quarterly", schema="marts", key=("quarter_start_date",),
+        rows=_calendar("quarter", 1, 1, "one row per calendar quarter of the data"),
         not_null=("points_earned", "points_redeemed", "points_expired"),
         non_negative=("points_earned", "points_redeemed", "points_expired", "farmed_points_earned",
                       "redemption_rate"),
@@ -688,6 +689,7 @@ MEMBER: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_member_kpis_quarterly", schema="marts", key=("member_kpi_id",),
+        rows=_calendar("quarter", 1, 5, "one row per quarter and tier group with buyers"),
         not_null=("quarter_start_date", "tier_group", "buyers", "paid_orders", "aov_cny"),
         positive=("buyers", "paid_orders", "aov_cny"),
         rates=("repurchase_rate",),
@@ -713,6 +715,7 @@ MEMBER: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_ltv_curves", schema="marts", key=("ltv_curve_cell_id",),
+        rows=_calendar("month", 10, 400, "segments x month numbers per cohort month"),
         not_null=("cohort_month", "segment_type", "segment_value", "month_number", "customers"),
         positive=("customers", "cumulative_paid_orders", "aov_cny"),
         rates=("repurchase_rate",),
@@ -754,6 +757,7 @@ MEMBER: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_clv_holdout", schema="marts", key=("frequency_bucket",),
+        rows=Rows("select 1", 2, 20, "a few frequency buckets and the total"),
         not_null=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
         non_negative=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
     ),

@@ -122,3 +122,7 @@ def test_coverage_finds_each_kind_of_gap() -> None:
         "shop.orders: no freshness rule; loaded_at_field landed_at is not a documented column"]
     assert by_gate["gx_suite"] == ["fct_orders: no suite in ecomops/quality/spec.py"]
     assert all(gate.percent < 100 for gate in gaps)
+
+
+def test_every_suite_bounds_its_row_count() -> None:
+    assert [suite.model for suite in SUITES if suite.rows is None] == []

@@ -9,9 +9,8 @@ with
 messages as (
 
     select
-        user_id,
-        message_channel,
-        recall_step
+        recall_step,
+        {{ dbt.concat(["cast(user_id as " ~ dbt.type_string() ~ ")", "'|'", "message_channel"]) }} as user_channel_key
     from {{ ref('stg_crm__messages') }}
     where recall_step is not null
 
@@ -32,8 +31,7 @@ staged as (
     select
         recall_step,
         count(*) as messages_sent,
-        count(distinct{{ dbt.concat(["cast(user_id as " ~ dbt.type_string() ~ ")", "'|'", "message_channel"]) }})
-            as users_reached
+        count(distinct user_channel_key) as users_reached
     from messages
     group by recall_step
 
