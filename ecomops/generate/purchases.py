@@ -48,7 +48,9 @@ class Purchases:
 
 
 def _operational_clock(calendar: Calendar) -> tuple[np.ndarray, np.ndarray]:
-    intensity = calendar.purchase_multiplier * (1.0 + 1.0 * np.arange(calendar.n_days) / calendar.n_days)
+    # No secular trend in purchase intensity: growth comes from acquisition,
+    # so a BG/NBD fit on an early calibration period can predict later months.
+    intensity = calendar.purchase_multiplier.astype(float)
     intensity = intensity / intensity.mean()
     cumulative = np.concatenate([[0.0], np.cumsum(intensity)])
     return intensity, cumulative
