@@ -243,3 +243,59 @@ def test_oracle_sees_every_kind_of_episode(staging):
     for node_code in ("registered_no_return_1d", "ordered_not_paid_3d"):
         for column in ("entered_count", "lost_count", "recovered_after_loss_count", "recovered_before"):
             assert totals[(node_code, column)] > 0, (node_code, column)
+
+
+def readme_query() -> str:
+    """The SQL block that follows the marker in docs/churn.md."""
+    text = (REPO / "docs" / "churn.md").read_text(encoding="utf-8")
+    after = text.split("<!-- churn-readme-query -->", 1)[1]
+    return after.split("```sql", 1)[1].split("```", 1)[0]
+
+
+def test_readme_recall_query(warehouse, staging):
+    """The README query runs and its counts equal a plain-Python recount.
+
+    Population: users with no event within 24 hours of registering whose
+    24-hour deadline (Asia/Shanghai day) fell in the month before the data's
+    last day; recalled = any recall message (stg_crm__messages.recall_step)
+    sent after registering; came back = an event within 14 days of
+    registering.
+    """
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        result = con.execute(readme_query()).fetchall()
+        recall_times = con.execute(
+            "select user_id, sent_at from staging.stg_crm__messages where recall_step is not null"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(result) == 1
+    month, recalled, recalled_back, holdout, holdout_back, _r_rate, _h_rate, brought_back = result[0]
+
+    users, events, _orders, _devices, _mart = staging
+    settings = project_vars()
+    last_day = dt.date.fromisoformat(settings["data_end_date"])
+    data_end_at = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()) - SHANGHAI_OFFSET
+    month_start = (last_day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    registered = dict(users)
+    recalled_users = {user_id for user_id, sent_at in recall_times if sent_at >= registered.get(user_id, sent_at)}
+    counts = collections.Counter()
+    for episode in node_1_entries(users, events):
+        deadline_at = episode.entered_at + dt.timedelta(days=1)
+        lost = deadline_at < data_end_at and (episode.recovered_at is None or episode.recovered_at > deadline_at)
+        if not lost or shanghai_day(deadline_at).replace(day=1) != month_start:
+            continue
+        group = "recalled" if episode.user_id in recalled_users else "holdout"
+        back = episode.recovered_at is not None and episode.recovered_at <= episode.entered_at + dt.timedelta(days=14)
+        counts[group] += 1
+        counts[group + "_back"] += int(back)
+
+    assert month == month_start
+    assert (recalled, recalled_back, holdout, holdout_back) == (
+        counts["recalled"], counts["recalled_back"], counts["holdout"], counts["holdout_back"]
+    )
+    assert counts["recalled"] > 0 and counts["holdout"] > 0
+    expected = counts["recalled_back"] - counts["recalled"] * counts["holdout_back"] / counts["holdout"]
+    assert brought_back == pytest.approx(round(expected, 1), abs=1e-9)

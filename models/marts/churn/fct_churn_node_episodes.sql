@@ -95,6 +95,8 @@ recall_exposure as (
 
 ),
 
+-- the tier held when the day of entry began: dim_member_tier_history gives
+-- the tier at the end of a day, so read the day before
 tier_at_entry as (
 
     select
@@ -104,8 +106,8 @@ tier_at_entry as (
     inner join tier_history
         on
             episodes.user_id = tier_history.user_id
-            and episodes.entered_date >= tier_history.valid_from_date
-            and episodes.entered_date < tier_history.valid_to_date
+            and {{ dbt.dateadd('day', -1, 'episodes.entered_date') }} >= tier_history.valid_from_date
+            and {{ dbt.dateadd('day', -1, 'episodes.entered_date') }} < tier_history.valid_to_date
 
 ),
 
