@@ -9,15 +9,18 @@
 {%- endmacro %}
 
 {% macro default__raw_row_json(columns, masked={}) -%}
-    cast(json_object(
-    {%- for column in columns %}
-        '{{ column }}',
-        {%- if masked.get(column) == 'mask' %} {{ mask_pii(column) }}
-        {%- elif masked.get(column) == 'hash' %} {{ hash_pii(column) }}
-        {%- else %} cast({{ column }} as {{ dbt.type_string() }})
-        {%- endif %}{{ ',' if not loop.last }}
-    {%- endfor %}
-    ) as {{ dbt.type_string() }})
+    {%- set pairs = [] -%}
+    {%- for column in columns -%}
+        {%- if masked.get(column) == 'mask' -%}
+            {%- set value = mask_pii(column) -%}
+        {%- elif masked.get(column) == 'hash' -%}
+            {%- set value = hash_pii(column) -%}
+        {%- else -%}
+            {%- set value = 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
+        {%- endif -%}
+        {%- do pairs.append("'" ~ column ~ "', " ~ value) -%}
+    {%- endfor -%}
+    cast(json_object({{ pairs | join(', ') }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#-
