@@ -152,10 +152,18 @@ windowed as (
         entries.entry_reference_type,
         entries.entry_reference_id,
         {{ dbt.dateadd('day', 'node_windows.window_days', 'entries.entered_at') }} as deadline_at,
-        entries.recovered_at,
-        entries.recovery_reference_type,
-        entries.recovery_reference_id,
-        entries.recovery_campaign_id,
+        -- The data is read as of its last day: what happens after it (a
+        -- payment a few minutes past midnight of the export) is not yet known.
+        case when entries.recovered_at < data_end.data_end_at then entries.recovered_at end as recovered_at,
+        case
+            when entries.recovered_at < data_end.data_end_at then entries.recovery_reference_type
+        end as recovery_reference_type,
+        case
+            when entries.recovered_at < data_end.data_end_at then entries.recovery_reference_id
+        end as recovery_reference_id,
+        case
+            when entries.recovered_at < data_end.data_end_at then entries.recovery_campaign_id
+        end as recovery_campaign_id,
         entries.has_login_after_entry,
         entries.order_paid_at,
         data_end.data_end_at
@@ -163,6 +171,7 @@ windowed as (
     inner join node_windows
         on entries.node = node_windows.node
     cross join data_end
+    where entries.entered_at < data_end.data_end_at
 
 ),
 
