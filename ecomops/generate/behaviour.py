@@ -38,9 +38,9 @@ SEARCH_SHARE = 0.22
 AFFINITY = 0.35                 # session comes through the user's acquisition channel
 ABANDONED_ATTEMPT = 0.06        # unpaid attempt before a paid order, per paid order
 UNPAID_SHARE = 0.12             # unpaid orders among all orders
-CART_BEFORE_ORDER = 0.031        # paid orders with an add_to_cart in their session
-CART_BEFORE_UNPAID = 0.01
-CART_NO_ORDER = 0.020           # carts in sessions with no order in the next 7 days
+CART_BEFORE_ORDER = 0.08         # paid orders with an add_to_cart in their session
+CART_BEFORE_UNPAID = 0.06        # unpaid orders in regular sessions with an add_to_cart before them
+CART_NO_ORDER = 0.0186          # carts in sessions with no order in the next 7 days
 UTM_CAMPAIGN_RATE = 0.3
 
 
@@ -222,6 +222,13 @@ def build_events(rng: np.random.Generator, users: Users, sessions: Sessions, pla
     # Purchase sessions end just before the order is placed.
     start = sessions.start_l.copy()
     start = np.where(is_purchase, start - duration - rng.integers(30, 300, size=n_sessions), start)
+    # A regular session whose unpaid order follows an add-to-cart likewise ends
+    # just before that order, so cart -> order is in order in time.
+    unpaid_placed = np.full(n_sessions, -1, dtype=np.int64)
+    unpaid_orders = ~placements.is_paid
+    unpaid_placed[placements.session[unpaid_orders]] = placements.placed_l[unpaid_orders]
+    cart_then_unpaid = unpaid_in_regular & has_cart & (unpaid_placed >= 0)
+    start = np.where(cart_then_unpaid, unpaid_placed - duration - rng.integers(30, 300, size=n_sessions), start)
     start = np.maximum(start, first_active_l[sessions.user] + 1)
     running -= gaps
     running -= before_session[session_of]
