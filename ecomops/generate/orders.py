@@ -154,7 +154,7 @@ def build_orders(rng: np.random.Generator, users: Users, calendar: Calendar, pur
     paid_delay = np.minimum(np.exp(rng.normal(np.log(90), 1.4, size=n)), 20 * 3600).astype(np.int64) + 5
     # The export is taken at the end of the last day: a payment that would come
     # later is pulled in before it, so every paid order is complete in the data.
-    paid_l = np.where(placements.is_paid, np.minimum(placed_l + paid_delay, calendar.n_days * DAY - 1), NULL)
+    paid_l = np.where(placements.is_paid, np.minimum(placed_l + paid_delay, calendar.n_days * DAY - MINUTE), NULL)
     cancel_delay = np.where(rng.random(n) < AUTO_CANCEL_SHARE, 30 * MINUTE, rng.integers(2 * MINUTE, DAY, size=n))
     cancelled_l = np.where(placements.is_paid, NULL, placed_l + cancel_delay)
 

@@ -30,7 +30,7 @@ P_SHAPE, Q_SHAPE, GAMMA = 9.0, 60.0, 1777.0
 # A welcome purchase in the first days (new-user gift), before the BG/NBD clock.
 WELCOME_PROBABILITY = 0.18
 WELCOME_PROBABILITY_NEW_USER_WEEK = 0.45
-# The retention work of 2025-Q4 halves dropout after each purchase from 2025-10-01 on.
+# The retention work of 2025-Q4 cuts dropout after each purchase to 35% of its rate from 2025-10-01 on.
 DROPOUT_FACTOR_FROM_Q4 = 0.35
 Q4_START_DAY = 273
 MAX_PURCHASES = 90
