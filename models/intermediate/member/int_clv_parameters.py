@@ -30,7 +30,8 @@ def model(dbt, session):
     fitting = _import_clv()
     import pandas as pd
 
-    inputs = dbt.ref("int_customer_clv_inputs").df()
+    # Sorted so the fit is reproducible: the optimiser sums in row order.
+    inputs = dbt.ref("int_customer_clv_inputs").df().sort_values("user_id", ignore_index=True)
     as_of_fit = fitting.fit_window(
         inputs, "as_of", inputs["as_of_date"].iloc[0],
         "repeat_purchase_days", "recency_days", "age_days", "repeat_purchase_value_cny",

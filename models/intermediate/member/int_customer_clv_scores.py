@@ -26,7 +26,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     fitting = _import_clv()
 
-    inputs = dbt.ref("int_customer_clv_inputs").df()
+    # Sorted so the fit is reproducible: the optimiser sums in row order.
+    inputs = dbt.ref("int_customer_clv_inputs").df().sort_values("user_id", ignore_index=True)
     parameters = dbt.ref("int_clv_parameters").df()
     purchases, spend = fitting.params_from_table(parameters, "as_of")
     rate = float(dbt.config.get("monthly_discount_rate"))
