@@ -33,21 +33,12 @@
     {{- 'registered_no_return_' ~ (var('churn_registered_no_return_window_days', [1, 7])[0] | int) ~ 'd' -}}
 {%- endmacro %}
 
-{#- The last Asia/Shanghai day of the data, as a SQL date expression: var
-    data_end_date when set, else the last day with a tracking event. -#}
-{% macro churn_data_end_date() -%}
-    {%- if var('data_end_date', '') -%}
-        cast('{{ var("data_end_date") }}' as date)
-    {%- else -%}
-        (select max(event_date) from {{ ref('stg_tracking__events') }})
-    {%- endif -%}
-{%- endmacro %}
 
 {#- The first instant after the data, UTC: midnight Asia/Shanghai (UTC+8)
     that ends the last day of the data. A deadline before it has passed
     "within the data". -#}
 {% macro churn_data_end_at() -%}
-    {{ dbt.dateadd('hour', -8, dbt.dateadd('day', 1, 'cast(' ~ churn_data_end_date() ~ ' as timestamp)')) }}
+    {{ dbt.dateadd('hour', -8, dbt.dateadd('day', 1, 'cast(' ~ last_data_date() ~ ' as timestamp)')) }}
 {%- endmacro %}
 
 {#- A share as a double, null when the denominator is zero or null. -#}

@@ -67,13 +67,3 @@
         ) }}
     {%- endif -%}
 {%- endmacro %}
-
-{#- The last day the data has fully seen: var data_end_date, else the last
-    day an order was placed (a SQL date expression). -#}
-{% macro marketing_data_end_date() -%}
-    {%- if var('data_end_date', '') -%}
-        cast('{{ var("data_end_date") }}' as date)
-    {%- else -%}
-        (select max(placed_date) from {{ ref('fct_orders') }})
-    {%- endif -%}
-{%- endmacro %}

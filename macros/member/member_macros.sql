@@ -23,22 +23,12 @@
 {%- endmacro %}
 
 {#- The as-of day of RFM and of the CLV fit, as a SQL date expression:
-    var member_as_of_date, else var data_end_date, else the last paid day. -#}
+    var member_as_of_date when set, else the last day of the data
+    (last_data_date). -#}
 {% macro member_as_of_date() -%}
-    {%- set as_of = var('member_as_of_date', '') or var('data_end_date', '') -%}
-    {%- if as_of -%}
-        cast('{{ as_of }}' as date)
+    {%- if var('member_as_of_date', '') -%}
+        cast('{{ var("member_as_of_date") }}' as date)
     {%- else -%}
-        (select max(paid_date) from {{ ref('fct_orders') }})
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The last day the data has fully seen (var data_end_date, else the last
-    day an order was placed), as a SQL date expression. -#}
-{% macro member_data_end_date() -%}
-    {%- if var('data_end_date', '') -%}
-        cast('{{ var("data_end_date") }}' as date)
-    {%- else -%}
-        (select max(placed_date) from {{ ref('fct_orders') }})
+        {{ last_data_date() }}
     {%- endif -%}
 {%- endmacro %}

@@ -49,7 +49,7 @@ data_start as (
         {%- else -%}
             (select min(entered_date) from episodes)
         {%- endif %} as data_start_date,
-        {{ churn_data_end_date() }} as data_end_date
+        {{ last_data_date() }} as data_end_date
 
 ),
 

@@ -143,9 +143,9 @@ acquired_user_days as (
         acquired_users.campaign_id,
         acquired_users.user_id,
         cast({{ dbt.dateadd('day', 1, 'acquired_users.registered_date') }} as date)
-        <= {{ marketing_data_end_date() }} as is_d1_observable,
+        <= {{ last_data_date() }} as is_d1_observable,
         cast({{ dbt.dateadd('day', 30, 'acquired_users.registered_date') }} as date)
-        <= {{ marketing_data_end_date() }} as is_d30_observable,
+        <= {{ last_data_date() }} as is_d30_observable,
         day_1.user_id is not null as is_active_d1,
         day_30.user_id is not null as is_active_d30
     from acquired_users
@@ -221,7 +221,7 @@ joined as (
         coalesce(acquired_retention.d30_cohort_users, 0) as d30_cohort_users,
         coalesce(acquired_retention.d30_retained_users, 0) as d30_retained_users,
         cast({{ dbt.dateadd('day', repurchase_days, 'campaigns.end_date') }} as date)
-        <= {{ marketing_data_end_date() }} as is_repurchase_window_complete,
+        <= {{ last_data_date() }} as is_repurchase_window_complete,
         coalesce(repurchases.repurchase_buyers_30d, 0) as repurchase_buyers_30d,
         coalesce(repurchases.repurchase_gmv_30d_cny, 0) as repurchase_gmv_30d_cny
     from campaigns

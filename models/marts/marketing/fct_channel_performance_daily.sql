@@ -108,7 +108,7 @@ new_customers as (
         users.first_paid_order_date as date_day,
         coalesce(users.acquisition_channel, 'direct') as channel,
         cast({{ dbt.dateadd('day', repurchase_days, 'users.first_paid_order_date') }} as date)
-        <= {{ marketing_data_end_date() }} as is_matured,
+        <= {{ last_data_date() }} as is_matured,
         coalesce(
             second_paid_orders.second_paid_date
             <= cast({{ dbt.dateadd('day', repurchase_days, 'users.first_paid_order_date') }} as date),

@@ -101,7 +101,7 @@ final as (
         cast(extract(quarter from quarter_start_date) as integer) as calendar_quarter,
         tier_group,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'quarter_start_date')) }} as date)
-        <= {{ member_data_end_date() }} as is_complete_quarter,
+        <= {{ last_data_date() }} as is_complete_quarter,
         cast(buyers as bigint) as buyers,
         cast(repeat_buyers as bigint) as repeat_buyers,
         cast(1.0 * repeat_buyers / buyers as decimal(9, 4)) as repurchase_rate,

@@ -56,7 +56,7 @@ complete_months as (
     from calendar
     where
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month_start_date')) }} as date)
-        <= {{ member_data_end_date() }}
+        <= {{ last_data_date() }}
 
 ),
 

@@ -31,7 +31,7 @@ final as (
         cast(extract(year from quarter_start_date) as integer) as calendar_year,
         cast(extract(quarter from quarter_start_date) as integer) as calendar_quarter,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'quarter_start_date')) }} as date)
-        <= {{ member_data_end_date() }} as is_complete_quarter,
+        <= {{ last_data_date() }} as is_complete_quarter,
         cast(members_with_movements as bigint) as members_with_movements,
         cast(members_redeeming as bigint) as members_redeeming,
         cast(points_earned as bigint) as points_earned,

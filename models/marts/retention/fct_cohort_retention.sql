@@ -328,13 +328,13 @@ final as (
         cast(cohort_size as bigint) as cohort_size,
         cast(retained_users as bigint) as retained_users,
         cast(retained_users_unbounded as bigint) as retained_users_unbounded,
-        period_end_date <= {{ retention_data_end_date() }} as is_complete,
+        period_end_date <= {{ last_data_date() }} as is_complete,
         case
-            when period_end_date <= {{ retention_data_end_date() }}
+            when period_end_date <= {{ last_data_date() }}
                 then cast(retained_users as double) / cohort_size
         end as retention_rate,
         case
-            when period_end_date <= {{ retention_data_end_date() }}
+            when period_end_date <= {{ last_data_date() }}
                 then cast(retained_users_unbounded as double) / cohort_size
         end as retention_rate_unbounded
     from with_period_dates

@@ -167,11 +167,11 @@ final as (
         cast(coalesce(retained_in_bracket.retained_users, 0) as bigint) as retained_users,
         -- complete once the cohort's last member has lived through the bracket
         cast({{ dbt.dateadd('day', 'cells.bracket_end_day', 'cells.cohort_end_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_complete,
+        <= {{ last_data_date() }} as is_complete,
         case
             when
                 cast({{ dbt.dateadd('day', 'cells.bracket_end_day', 'cells.cohort_end_date') }} as date)
-                <= {{ retention_data_end_date() }}
+                <= {{ last_data_date() }}
                 then cast(coalesce(retained_in_bracket.retained_users, 0) as double) / cells.cohort_size
         end as retention_rate
     from cells

@@ -103,11 +103,11 @@ cells as (
         coalesce(retained_on_day.d30_retained_users, 0) as d30_retained_users,
         -- complete once the cohort's last member has reached day N
         cast({{ dbt.dateadd('day', 1, 'cohorts.cohort_end_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_d1_complete,
+        <= {{ last_data_date() }} as is_d1_complete,
         cast({{ dbt.dateadd('day', 7, 'cohorts.cohort_end_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_d7_complete,
+        <= {{ last_data_date() }} as is_d7_complete,
         cast({{ dbt.dateadd('day', 30, 'cohorts.cohort_end_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_d30_complete
+        <= {{ last_data_date() }} as is_d30_complete
     from cohorts
     cross join activity_types
     left join retained_on_day

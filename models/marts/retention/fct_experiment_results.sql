@@ -261,7 +261,7 @@ final as (
         coalesce({{ stats_normal_two_sided_p('p_values.normal_deviate') }} < 0.05, false) as is_significant,
         cast(
             {{ dbt.dateadd('day', 'p_values.horizon_days', 'experiment_dates.last_assigned_date') }} as date
-        ) <= {{ retention_data_end_date() }} as is_complete
+        ) <= {{ last_data_date() }} as is_complete
     from p_values
     inner join experiment_dates
         on p_values.experiment_id = experiment_dates.experiment_id

@@ -103,7 +103,7 @@ counts as (
         coalesce(session_counts.paid_sessions, 0) as paid_sessions,
         -- the window of a browse on day d ends at the latest on day d + N
         cast({{ dbt.dateadd('day', window_days, 'day_channel_devices.funnel_date') }} as date)
-        <= {{ retention_data_end_date() }} as is_window_complete
+        <= {{ last_data_date() }} as is_window_complete
     from day_channel_devices
     left join user_counts
         on
