@@ -26,8 +26,8 @@ orders as (
         placed_at,
         paid_at,
         is_paid,
-        order_amount_cny
-    from {{ ref('stg_shop__orders') }}
+        paid_gmv_cny
+    from {{ ref('fct_orders') }}
 
 ),
 
@@ -74,7 +74,7 @@ paid_order_activity as (
         0 as cart_flag,
         0 as orders_placed,
         1 as paid_orders,
-        order_amount_cny as paid_gmv_cny
+        paid_gmv_cny
     from orders
     where is_paid and paid_at is not null
 
