@@ -40,10 +40,3 @@
 {% macro churn_data_end_at() -%}
     {{ dbt.dateadd('hour', -8, dbt.dateadd('day', 1, 'cast(' ~ last_data_date() ~ ' as timestamp)')) }}
 {%- endmacro %}
-
-{#- A share as a double, null when the denominator is zero or null. -#}
-{% macro churn_safe_rate(numerator, denominator) -%}
-    case
-        when {{ denominator }} > 0 then cast({{ numerator }} as double) / {{ denominator }}
-    end
-{%- endmacro %}

@@ -336,12 +336,12 @@ final as (
             when entered_count > 0 and cohort_deadline_passed_count = entered_count
                 then cast(cohort_lost_count as double) / entered_count
         end as loss_rate,
-        {{ churn_safe_rate('cohort_never_logged_in_count', 'entered_count') }} as never_logged_in_rate,
+        {{ safe_rate('cohort_never_logged_in_count', 'entered_count') }} as never_logged_in_rate,
         case
             when entered_count > 0 and cohort_deadline_passed_count = entered_count
                 then cast(cohort_orders_unpaid_count as double) / entered_count
         end as orders_unpaid_rate,
-        {{ churn_safe_rate('lost_stock_count', 'at_node_count') }} as lost_stock_share
+        {{ safe_rate('lost_stock_count', 'at_node_count') }} as lost_stock_share
     from joined
 
 )

@@ -77,11 +77,11 @@ rates as (
             coalesce(control.control_users_{{ outcome }}, 0) as control_users_{{ outcome }},
             case
                 when recalled.is_complete_{{ outcome }}
-                    then {{ churn_safe_rate('recalled.users_' ~ outcome, 'recalled.users_at_node') }}
+                    then {{ safe_rate('recalled.users_' ~ outcome, 'recalled.users_at_node') }}
             end as {{ outcome }}_rate,
             case
                 when control.is_control_complete_{{ outcome }}
-                    then {{ churn_safe_rate('control.control_users_' ~ outcome, 'control.control_users') }}
+                    then {{ safe_rate('control.control_users_' ~ outcome, 'control.control_users') }}
             end as control_{{ outcome }}_rate{% if not loop.last %},{% endif %}
         {% endfor %}
     from recalled

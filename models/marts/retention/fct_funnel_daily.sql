@@ -129,36 +129,29 @@ final as (
         cast(order_users as bigint) as order_users,
         cast(paid_users as bigint) as paid_users,
         case
-            when is_window_complete and browse_users > 0
-                then cast(cart_users as double) / browse_users
+            when is_window_complete then {{ safe_rate('cart_users', 'browse_users') }}
         end as browse_to_cart_rate,
         case
-            when is_window_complete and cart_users > 0
-                then cast(order_users as double) / cart_users
+            when is_window_complete then {{ safe_rate('order_users', 'cart_users') }}
         end as cart_to_order_rate,
         case
-            when is_window_complete and order_users > 0
-                then cast(paid_users as double) / order_users
+            when is_window_complete then {{ safe_rate('paid_users', 'order_users') }}
         end as order_to_paid_rate,
         case
-            when is_window_complete and browse_users > 0
-                then cast(paid_users as double) / browse_users
+            when is_window_complete then {{ safe_rate('paid_users', 'browse_users') }}
         end as browse_to_paid_rate,
         cast(browse_sessions as bigint) as browse_sessions,
         cast(cart_sessions as bigint) as cart_sessions,
         cast(order_sessions as bigint) as order_sessions,
         cast(paid_sessions as bigint) as paid_sessions,
         case
-            when is_window_complete and browse_sessions > 0
-                then cast(cart_sessions as double) / browse_sessions
+            when is_window_complete then {{ safe_rate('cart_sessions', 'browse_sessions') }}
         end as session_browse_to_cart_rate,
         case
-            when is_window_complete and cart_sessions > 0
-                then cast(order_sessions as double) / cart_sessions
+            when is_window_complete then {{ safe_rate('order_sessions', 'cart_sessions') }}
         end as session_cart_to_order_rate,
         case
-            when is_window_complete and order_sessions > 0
-                then cast(paid_sessions as double) / order_sessions
+            when is_window_complete then {{ safe_rate('paid_sessions', 'order_sessions') }}
         end as session_order_to_paid_rate,
         is_window_complete
     from counts
