@@ -29,6 +29,8 @@ $(STAMP): requirements.txt constraints.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.11 is required: install it and run make again"; exit 1; }
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@# dbt loads the project's dbt-duckdb plugin (ecomops.dbt.pii_salt) from the checkout.
+	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ecomops.pth').write_text('$(CURDIR)\\n')"
 	@touch $@
 
 venv: $(STAMP) ## create the virtual environment from the pinned requirements
@@ -39,7 +41,7 @@ dbt-build: $(STAMP) ## dbt build: seeds, models, data tests and unit tests into 
 
 validate: $(STAMP) ## Great Expectations checkpoint against the built warehouse
 	@echo "==> Great Expectations checkpoint"
-	$(ECOMOPS) validate
+	$(ECOMOPS) validate --profile sample
 
 coverage: $(STAMP) ## documentation and key-test coverage gates (needs dbt docs generate)
 	@echo "==> coverage gates"
@@ -56,7 +58,7 @@ build: $(STAMP) ## build the warehouse from the committed sample and run every c
 
 lint: $(STAMP) ## sqlfluff over models, macros, analyses and dbt tests
 	@echo "==> sqlfluff lint"
-	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+	$(BIN)/sqlfluff lint --processes 2 models macros analyses tests/dbt
 
 pytest: $(STAMP) ## the Python test suite (uses the warehouse built by dbt-build)
 	@echo "==> pytest"

@@ -27,6 +27,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ecomops.quality.coverage",
         "fail unless every model has a key test and every public column is documented",
     ),
+    "check-export": (
+        "ecomops.export.check",
+        "check a raw export folder before a build: files, columns, dates, bad values, empty marts",
+    ),
     "benchmark": (
         "ecomops.benchmark",
         "time the generator and the dbt build at a scale and record the figures",

@@ -2,33 +2,51 @@
     Salted SHA-256 of a personal value (PIPL): hex digest of
     salt || normalised value, where the normalised value is the text trimmed
     and lower-cased (normalise_phone first for phone numbers). Null stays
-    null. The salt comes from the environment variable ECOMOPS_PII_SALT; the
-    default is for development only and is not a secret.
+    null. The salt is never templated into SQL (it would then sit in clear in
+    manifest.json, run_results.json, the compiled SQL and the docs site): it
+    is read at run time from the session variable ecomops_pii_salt, which the
+    dbt-duckdb plugin ecomops.dbt.pii_salt sets from the environment variable
+    ECOMOPS_PII_SALT. Without the plugin the hash stops the build rather than
+    silently hashing without a salt.
 -#}
 {% macro hash_pii(expr) -%}
     {{ return(adapter.dispatch('hash_pii', 'ecomops')(expr)) }}
 {%- endmacro %}
 
 {% macro default__hash_pii(expr) -%}
-    {%- set salt = env_var('ECOMOPS_PII_SALT', 'ecomops-dev-salt-not-for-production') -%}
     case
         when nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '') is not null
-            then sha256(
-                '{{ salt | replace("'", "''") }}'
-                || lower(trim(cast({{ expr }} as {{ dbt.type_string() }})))
-            )
+            then {{ salted_hash('lower(trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ ')))') }}
     end
 {%- endmacro %}
 
-{% macro spark__hash_pii(expr) -%}
-    {%- set salt = env_var('ECOMOPS_PII_SALT', 'ecomops-dev-salt-not-for-production') -%}
-    case
-        when nullif(trim(cast({{ expr }} as string)), '') is not null
-            then sha2(
-                concat('{{ salt | replace("'", "\\'") }}', lower(trim(cast({{ expr }} as string)))),
-                256
-            )
-    end
+{#-
+    Salted SHA-256 of a text expression, as is (no normalisation): the PII
+    hash above, and the row fingerprints that compare raw rows (which contain
+    personal values) without writing them down.
+-#}
+{% macro salted_hash(text_expr) -%}
+    {{ return(adapter.dispatch('salted_hash', 'ecomops')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__salted_hash(text_expr) -%}
+    sha256({{ pii_salt() }} || {{ text_expr }})
+{%- endmacro %}
+
+{#- The SQL expression that yields the salt at run time (never the salt
+    itself). Unit tests override this macro with a literal test salt. -#}
+{% macro pii_salt() -%}
+    coalesce(
+        getvariable('ecomops_pii_salt'),
+        error('The PII salt is not set: the profile must load the dbt-duckdb plugin ecomops.dbt.pii_salt (see profiles/profiles.yml), which reads ECOMOPS_PII_SALT.')
+    )
+{%- endmacro %}
+
+{% macro spark__salted_hash(text_expr) -%}
+    {#- Spark reads the salt from the session configuration ecomops.pii_salt
+        (set it with --conf spark.ecomops.pii_salt=... or SET in the session);
+        it is substituted by Spark at run time, never by dbt. -#}
+    sha2(concat('${spark.ecomops.pii_salt}', {{ text_expr }}), 256)
 {%- endmacro %}
 
 {#-

@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+# Bounds of the log-parameters in the fit (see fit_bgnbd).
+LOG_BOUNDS = [(-12.0, 12.0)] * 4
+
+
 @dataclass(frozen=True)
 class BgNbdParams:
     """Fitted (or known) BG/NBD parameters; ``alpha`` is in the unit of T (days)."""
@@ -84,8 +88,12 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BgNbdParams:
     """Maximum-likelihood fit of the BG/NBD model.
 
     The optimiser works on log-parameters (all four are positive): L-BFGS-B
-    from a neutral start, then Nelder-Mead from its end point to polish.
-    Raises ValueError on inputs the model cannot take.
+    from a neutral start, then Nelder-Mead from its end point to polish, both
+    within ``LOG_BOUNDS`` (e^-12 to e^12). A parameter at a bound means the
+    likelihood keeps rising towards 0 or infinity: e.g. a and b both at
+    e^12 when every customer has the same drop-out chance a / (a + b); the
+    predictions are then those of that limit. Raises ValueError on inputs the
+    model cannot take.
     """
     x, t_x, T = _as_arrays(x, t_x, T)
     if x.size == 0:
@@ -104,9 +112,8 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BgNbdParams:
 
     scale = max(float(np.mean(T)), 1.0)
     start = np.log([1.0, scale, 1.0, 1.0])
-    first = optimize.minimize(objective, start, method="L-BFGS-B",
-                              bounds=[(-12.0, 12.0)] * 4)
-    polished = optimize.minimize(objective, first.x, method="Nelder-Mead",
+    first = optimize.minimize(objective, start, method="L-BFGS-B", bounds=LOG_BOUNDS)
+    polished = optimize.minimize(objective, first.x, method="Nelder-Mead", bounds=LOG_BOUNDS,
                                  options={"xatol": 1e-7, "fatol": 1e-10, "maxiter": 8000})
     best = polished if polished.fun <= first.fun else first
     r, alpha, a, b = np.exp(best.x)

@@ -8,6 +8,11 @@ Each purchase of a customer is worth ``z ~ Gamma(shape=p, rate=nu)`` with the
 customer's ``nu ~ Gamma(shape=q, rate=gamma)``; the model is fitted on the
 number ``x`` of repeat purchases and their mean value ``m`` (customers with
 x >= 1 only) and assumes value and frequency are independent.
+
+Values are strictly positive in the model, so a customer whose repeat
+purchases are all worth 0 (zero-amount orders: full coupons, gifts) is left
+out of the fit; ``conditional_expected_value`` at m = 0 is the limit of the
+expectation as m falls to 0 and is how such a customer is valued.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ __all__ = [
     "log_likelihood",
     "simulate_gamma_gamma",
 ]
+
+
+# Bounds of the log-parameters in the fit (see fit_gamma_gamma).
+LOG_BOUNDS = [(-12.0, 14.0)] * 3
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,17 @@ def log_likelihood(p: float, q: float, gamma: float, x: ArrayLike, m: ArrayLike)
 
 
 def fit_gamma_gamma(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
-    """Maximum-likelihood fit on customers with x >= 1 and m > 0 (others are ignored)."""
+    """Maximum-likelihood fit on customers with x >= 1 and m > 0.
+
+    Customers without a repeat purchase, or whose repeat purchases have a
+    mean value of 0 (or an unknown one), are not in the fit; ``n_customers``
+    counts those that are. Raises ValueError below 3 such customers.
+    Both optimiser steps stay within ``LOG_BOUNDS`` (e^-12 to e^14): when
+    every customer's purchases look alike, the likelihood keeps rising as q
+    and gamma grow together (no heterogeneity), and the fit stops at the
+    bound, where the predictions are those of that limit (every customer
+    worth the population mean).
+    """
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
     keep = (x >= 1) & (m > 0)
@@ -75,8 +94,8 @@ def fit_gamma_gamma(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
         return float(value) if np.isfinite(value) else 1e12
 
     start = np.log([1.0, 2.0, float(np.mean(m))])
-    first = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[(-12.0, 14.0)] * 3)
-    polished = optimize.minimize(objective, first.x, method="Nelder-Mead",
+    first = optimize.minimize(objective, start, method="L-BFGS-B", bounds=LOG_BOUNDS)
+    polished = optimize.minimize(objective, first.x, method="Nelder-Mead", bounds=LOG_BOUNDS,
                                  options={"xatol": 1e-7, "fatol": 1e-10, "maxiter": 8000})
     best = polished if polished.fun <= first.fun else first
     p, q, gamma = np.exp(best.x)
@@ -87,7 +106,11 @@ def fit_gamma_gamma(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
 
 
 def conditional_expected_value(params: GammaGammaParams, x: ArrayLike, m: ArrayLike) -> np.ndarray:
-    """E[value of a future purchase | x, m]; the population mean where x = 0."""
+    """E[value of a future purchase | x, m]; the population mean where x = 0.
+
+    Where m = 0 (x zero-value repeat purchases) it is p * gamma / (p * x + q - 1),
+    the limit as m falls to 0: below the population mean, falling with x.
+    """
     x = np.asarray(x, dtype=float)
     m = np.nan_to_num(np.asarray(m, dtype=float), nan=0.0)
     p, q, gamma = params.p, params.q, params.gamma

@@ -15,7 +15,11 @@ writes both into the target folder) and fails unless every gate is at 100%:
 5. ``source_freshness``: every source table has a freshness rule and a
    ``loaded_at_field`` that is one of its documented columns;
 6. ``gx_suite``: every public mart and every ``stg_`` model has a Great
-   Expectations suite in ``ecomops/quality/spec.py``.
+   Expectations suite in ``ecomops/quality/spec.py``;
+7. ``unit_tests_run``: every unit test written in a YAML file under the
+   model paths is one dbt runs (it is in the manifest's ``unit_tests``). dbt
+   silently ignores a unit test nested under a model entry: it must sit in
+   a top-level ``unit_tests:`` block with ``model:``.
 
 Public marts are the models under ``models/marts/`` (access public).
 """
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from ecomops.quality.spec import SUITES
 
     gates = evaluate(manifest, catalog, {suite.model for suite in SUITES})
+    gates.append(unit_tests_gate(manifest, written_unit_tests(REPO)))
     print(format_gates(gates))
     failing = [gate for gate in gates if gate.percent < args.minimum]
     return 1 if failing else 0
@@ -185,6 +190,68 @@ def evaluate(manifest: dict[str, Any], catalog: dict[str, Any], gx_suites: set[s
             problems.append(f"loaded_at_field {loaded_at} is not a documented column")
         freshness.check(item, not problems, "; ".join(problems))
     return [pk, described, columns, contract, freshness, suites]
+
+
+@dataclass(frozen=True)
+class WrittenUnitTest:
+    """A unit test as written in a YAML file: where, for which model, and whether nested."""
+
+    path: str
+    model: str
+    name: str
+    nested: bool
+
+
+def _model_paths(root: pathlib.Path) -> list[str]:
+    """The dbt project's model-paths (default ["models"])."""
+    import yaml
+
+    project = root / "dbt_project.yml"
+    config = yaml.safe_load(project.read_text(encoding="utf-8")) if project.exists() else {}
+    return list((config or {}).get("model-paths") or ["models"])
+
+
+def written_unit_tests(root: pathlib.Path) -> list[WrittenUnitTest]:
+    """Every unit test written in the YAML files under the project's model paths.
+
+    Top-level ``unit_tests:`` entries (their ``model:``) and entries nested
+    under a model (``models: - name: X ... unit_tests:``), which dbt ignores.
+    """
+    import yaml
+
+    found: list[WrittenUnitTest] = []
+    for folder in _model_paths(root):
+        for path in sorted((root / folder).rglob("*.y*ml")):
+            if path.suffix not in {".yml", ".yaml"}:
+                continue
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(document, dict):
+                continue
+            relative = path.relative_to(root).as_posix()
+            for test in document.get("unit_tests") or []:
+                found.append(WrittenUnitTest(relative, str(test.get("model", "")), str(test.get("name", "")), False))
+            for model in document.get("models") or []:
+                for test in (model or {}).get("unit_tests") or []:
+                    found.append(WrittenUnitTest(relative, str(model.get("name", "")), str(test.get("name", "")), True))
+    return found
+
+
+def unit_tests_gate(manifest: dict[str, Any], written: list[WrittenUnitTest]) -> Gate:
+    """Every unit test written in YAML is in the manifest's unit_tests (dbt runs it)."""
+    gate = Gate("unit_tests_run", "every unit test written in YAML is in the manifest (dbt runs it)")
+    in_manifest = {
+        (test.get("original_file_path", "").replace("\\", "/"), test.get("model"), test.get("name"))
+        for test in manifest.get("unit_tests", {}).values()
+    }
+    for test in sorted(written, key=lambda item: (item.path, item.model, item.name)):
+        item = f"{test.path}: {test.model}.{test.name}"
+        if test.nested:
+            gate.check(item, False, f"nested under model {test.model}, which dbt ignores: move it to a top-level "
+                                    f"unit_tests: block with model: {test.model}")
+        else:
+            gate.check(item, (test.path, test.model, test.name) in in_manifest,
+                       "not in target/manifest.json: check its model: and name:, then run dbt parse")
+    return gate
 
 
 def format_gates(gates: list[Gate]) -> str:

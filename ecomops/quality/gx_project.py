@@ -6,10 +6,17 @@ The project is kept as files (Great Expectations 1.x file context):
   source, ``warehouse``, whose assets are Parquet snapshots of the warehouse
   tables that ``ecomops validate`` exports (read-only) into
   ``gx/uncommitted/tables/<schema>.<table>.parquet`` before each run;
-- ``gx/expectations/<model>.json``: one suite per table;
-- ``gx/validation_definitions/<model>.json``: suite x table snapshot;
-- ``gx/checkpoints/ecomops_warehouse.json``: every validation definition
-  (``ecomops validate`` rebuilds Data Docs once after running it).
+- ``gx/expectations/<model>.json``: the invariants of a table (suite
+  ``<model>``), and ``<model>__calibration.json``: its calibration checks,
+  tuned to the committed sample (suite ``<model>__calibration``, only for a
+  table that has some; see ``spec``);
+- ``gx/validation_definitions/<name>.json``: suite x table snapshot, one per
+  suite;
+- ``gx/checkpoints/ecomops_warehouse.json``: every invariant suite (what
+  ``ecomops validate`` runs by default, ``--profile any``), and
+  ``gx/checkpoints/ecomops_warehouse_sample.json``: every suite, calibration
+  included (``--profile sample``). ``ecomops validate`` rebuilds Data Docs
+  once after running one.
 
 Usage::
 
@@ -41,7 +48,10 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 GX_ROOT = REPO / "gx"
 DATASOURCE = "warehouse"
 BATCH_DEFINITION = "snapshot"
-CHECKPOINT = "ecomops_warehouse"
+# profile -> checkpoint: "any" runs the invariants, "sample" adds the
+# calibration checks.
+CHECKPOINTS = {"any": "ecomops_warehouse", "sample": "ecomops_warehouse_sample"}
+CHECKPOINT = CHECKPOINTS["any"]
 # Relative to gx/ (validate runs the checkpoint from there: a pandas
 # filesystem data source resolves a relative base_directory against the
 # working directory, and an absolute one would not be portable).
@@ -86,31 +96,36 @@ def _add_objects(context, suites: Iterable[Suite]) -> None:
     import great_expectations as gx
 
     datasource = context.data_sources.add_pandas_filesystem(name=DATASOURCE, base_directory=TABLES_DIR)
-    definitions = []
+    invariants, calibration = [], []
+    generated_by = "ecomops.quality.gx_project from ecomops/quality/spec.py"
     for suite in suites:
         asset = datasource.add_parquet_asset(name=suite.model)
         batch = asset.add_batch_definition_path(name=BATCH_DEFINITION, path=snapshot_file(suite))
-        expectation_suite = context.suites.add(
-            gx.ExpectationSuite(
-                name=suite.model,
-                expectations=suite.expectations(),
-                meta={"relation": suite.relation, "generated_by": "ecomops.quality.gx_project from ecomops/quality/spec.py"},
+        kinds = [(suite.model, suite.expectations(), "any", invariants)]
+        if suite.calibration:
+            kinds.append((suite.calibration_name, suite.calibration_expectations(), "sample", calibration))
+        for name, expectations, profile, definitions in kinds:
+            expectation_suite = context.suites.add(
+                gx.ExpectationSuite(
+                    name=name, expectations=expectations,
+                    meta={"relation": suite.relation, "profile": profile, "generated_by": generated_by},
+                )
             )
-        )
-        definitions.append(
-            context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite.model, data=batch, suite=expectation_suite)
+            definitions.append(
+                context.validation_definitions.add(
+                    gx.ValidationDefinition(name=name, data=batch, suite=expectation_suite)
+                )
             )
-        )
     # No UpdateDataDocsAction: it rebuilds the whole site once per validation
-    # definition (40 builds, ~85 s); ecomops validate builds it once after.
-    context.checkpoints.add(
-        gx.Checkpoint(
-            name=CHECKPOINT,
-            validation_definitions=definitions,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+    # definition (75 builds, minutes); ecomops validate builds it once after.
+    for profile, definitions in (("any", invariants), ("sample", invariants + calibration)):
+        context.checkpoints.add(
+            gx.Checkpoint(
+                name=CHECKPOINTS[profile],
+                validation_definitions=definitions,
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+            )
         )
-    )
 
 
 @contextlib.contextmanager
@@ -153,6 +168,7 @@ def render(destination_parent: pathlib.Path, suites: Iterable[Suite] = SUITES) -
 
 
 def _differences(left: pathlib.Path, right: pathlib.Path) -> list[str]:
+    """The committed files (at any depth) that differ between two projects."""
     diffs: list[str] = []
     for name in COMMITTED:
         a, b = left / name, right / name
@@ -160,11 +176,12 @@ def _differences(left: pathlib.Path, right: pathlib.Path) -> list[str]:
             if not (a.is_file() and b.is_file() and filecmp.cmp(a, b, shallow=False)):
                 diffs.append(name)
             continue
-        names = {p.name for p in a.glob("*")} | {p.name for p in b.glob("*")}
+        names = {p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {
+            p.relative_to(b) for p in b.rglob("*") if p.is_file()}
         for child in sorted(names):
             ca, cb = a / child, b / child
             if not (ca.is_file() and cb.is_file() and filecmp.cmp(ca, cb, shallow=False)):
-                diffs.append(f"{name}/{child}")
+                diffs.append(f"{name}/{child.as_posix()}")
     return diffs
 
 
@@ -209,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
             for name in diffs:
                 print(f"  {name}")
             return 1
-        print(f"gx/ matches the spec ({len(SUITES)} suites)")
+        print(f"gx/ matches the spec ({len(SUITES)} tables)")
         return 0
     write(args.gx_root)
-    print(f"wrote {len(SUITES)} suites, validation definitions and checkpoint {CHECKPOINT!r} to {args.gx_root}")
+    calibrated = sum(1 for suite in SUITES if suite.calibration)
+    print(f"wrote {len(SUITES)} invariant and {calibrated} calibration suites, their validation definitions "
+          f"and checkpoints {', '.join(CHECKPOINTS.values())} to {args.gx_root}")
     return 0
 
 

@@ -34,16 +34,18 @@ code { font-size: .85rem; } .meta { color: #59636e; font-size: .85rem; }
 
 
 def write(folder: pathlib.Path, outcomes: list[SuiteOutcome], params: dict[str, Any],
-          warehouse: pathlib.Path, docs_index: pathlib.Path) -> pathlib.Path:
-    """Write the HTML and JSON summary; returns the HTML path."""
+          warehouse: pathlib.Path, docs_index: pathlib.Path, profile: str = "any") -> pathlib.Path:
+    """Write the HTML and JSON summary of a run under ``profile`` (any:
+    invariants only; sample: with the calibration checks); returns the HTML
+    path."""
     from ecomops.quality.validate import outcomes_as_dicts
 
     folder.mkdir(parents=True, exist_ok=True)
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     success = all(outcome.success for outcome in outcomes)
     (folder / "validation.json").write_text(
-        json.dumps({"generated_at": generated, "warehouse": str(warehouse), "success": success,
-                    "parameters": params, "suites": outcomes_as_dicts(outcomes)},
+        json.dumps({"generated_at": generated, "warehouse": str(warehouse), "profile": profile,
+                    "success": success, "parameters": params, "suites": outcomes_as_dicts(outcomes)},
                    indent=2, ensure_ascii=False, default=str),
         encoding="utf-8",
     )
@@ -53,16 +55,18 @@ def write(folder: pathlib.Path, outcomes: list[SuiteOutcome], params: dict[str, 
         "<title>ecomops data quality</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>ecomops data quality: Great Expectations checkpoint</h1>",
-        f"<p class='meta'>Warehouse <code>{_e(warehouse)}</code>, run {_e(generated)}. Overall: "
+        f"<p class='meta'>Warehouse <code>{_e(warehouse)}</code>, run {_e(generated)}, profile "
+        f"<code>{_e(profile)}</code> ({_e(_PROFILE_TEXT.get(profile, profile))}). Overall: "
         f"{_badge(success)}. Full Great Expectations Data Docs: "
         f"<a href='{_e(docs_link)}'>{_e(docs_link)}</a> (their styles load from the internet).</p>",
-        "<table><tr><th>suite</th><th>table</th><th>rows</th><th>checks passed</th><th>result</th></tr>",
+        "<table><tr><th>suite</th><th>kind</th><th>table</th><th>rows</th><th>checks passed</th>"
+        "<th>result</th></tr>",
     ]
     for outcome in outcomes:
-        rows = "-" if outcome.rows is None else f"{outcome.rows:,}"
+        rows = "-" if outcome.rows is None else f"{outcome.rows:,}" + (" (empty)" if outcome.empty else "")
         parts.append(
             f"<tr class='{'' if outcome.success else 'failrow'}'><td><a href='#{_e(outcome.suite)}'>"
-            f"{_e(outcome.suite)}</a></td><td><code>{_e(outcome.relation)}</code></td>"
+            f"{_e(outcome.suite)}</a></td><td>{_e(outcome.kind)}</td><td><code>{_e(outcome.relation)}</code></td>"
             f"<td class='num'>{rows}</td><td class='num'>{outcome.passed_count}/{len(outcome.expectations)}</td>"
             f"<td>{_badge(outcome.success)}</td></tr>"
         )
@@ -88,6 +92,12 @@ def write(folder: pathlib.Path, outcomes: list[SuiteOutcome], params: dict[str, 
     target = folder / "index.html"
     target.write_text("\n".join(parts), encoding="utf-8")
     return target
+
+
+_PROFILE_TEXT = {
+    "any": "invariants only, true of any correct warehouse; the calibration checks did not run",
+    "sample": "invariants and the calibration checks tuned to the committed sample",
+}
 
 
 def _badge(success: bool) -> str:

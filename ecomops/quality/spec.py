@@ -1,19 +1,39 @@
 """The Great Expectations suites of the warehouse, as a compact spec.
 
-One ``Suite`` per staging model and per public mart. Each field of a suite is
-one family of rules; ``expectations()`` turns a suite into Great Expectations
-expectation objects, each with a one-line ``description`` that the validate
-command prints when it fails. ``python -m ecomops.quality.gx_project`` writes
-these suites into the file project under ``gx/``; edit this file, not the JSON.
+One ``Suite`` per staging model and per public mart. Its rules come in two
+kinds (docs/quality.md, "Invariants and calibration checks"):
+
+- **invariants**, the fields of ``Suite`` itself: keys, completeness, value
+  ranges (non-negative, positive where zero is impossible, rates in [0, 1]),
+  allowed sets, cross-column order, regexes, the dates that define the data's
+  window lying inside it, and row-count bounds that follow from the model's
+  grain. They hold on any correct warehouse, whatever the export, and an
+  empty table passes them. ``ecomops validate`` always runs them.
+- **calibration checks**, ``Suite.calibration``: bounds tuned to the
+  committed sample (means such as the AOV band, row-count ratios, dates of
+  entities that do not define the window lying inside it, ranges that follow
+  a var's default). A real export may legitimately break them, so they run
+  only with ``ecomops validate --profile sample`` (what ``make build`` and
+  ``make test`` run on the committed sample).
+
+``expectations()`` and ``calibration_expectations()`` turn a suite into
+Great Expectations expectation objects, each with a one-line
+``description`` that the validate command prints when it fails.
+``python -m ecomops.quality.gx_project`` writes them into the file project
+under ``gx/``: suite ``<model>`` (invariants) and ``<model>__calibration``;
+edit this file, not the JSON.
 
 Values that depend on the data are suite parameters filled in at run time by
 ``ecomops.quality.warehouse`` (never hard-coded here):
 
-- ``<model>__min_rows`` / ``<model>__max_rows``: row-count bounds, a ratio of
-  the row count of another relation (``Rows.relative_to``: usually the raw
-  input as seen by the ``base_`` model, or the upstream staging model);
-- ``span_start_date`` / ``span_end_date``: the data's first and last
-  Asia/Shanghai day (dbt vars ``data_start_date`` / ``data_end_date``).
+- ``<model>__min_rows`` / ``<model>__max_rows`` (invariants) and
+  ``<model>__calibration_min_rows`` / ``..._max_rows``: row-count bounds, a
+  ratio of the row count of another relation (``Rows.relative_to``: usually
+  the raw input as seen by the ``base_`` model, or the upstream model);
+- ``span_start_date`` / ``span_end_date`` (and ``span_end_year``): the data's
+  first and last Asia/Shanghai day, read from ``intermediate.int_data_window``;
+- ``calendar_start_date`` / ``calendar_end_date``: the span of ``dim_date``,
+  from the same table.
 """
 
 from __future__ import annotations
@@ -24,8 +44,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import great_expectations.expectations as gxe
 
+PROFILES = ("any", "sample")
+CALIBRATION_SUFFIX = "__calibration"
+
 SPAN_START = {"$PARAMETER": "span_start_date"}
 SPAN_END = {"$PARAMETER": "span_end_date"}
+SPAN_END_YEAR = {"$PARAMETER": "span_end_year"}
+CALENDAR_START = {"$PARAMETER": "calendar_start_date"}
+CALENDAR_END = {"$PARAMETER": "calendar_end_date"}
+
+# A descriptive attribute that is missing or not recognised is repaired to
+# 'unknown' in staging (docs/staging.md), never a reason to quarantine.
+UNKNOWN = "unknown"
+
+
+def _descriptive(*values: str) -> tuple[str, ...]:
+    """The allowed values of a descriptive attribute: its codes and 'unknown'."""
+    return values + (UNKNOWN,)
+
 
 CHANNELS = (
     "platform_search",
@@ -40,20 +76,32 @@ CHANNELS = (
     "direct",
     "other",
 )
-DEVICES = ("app", "mini_program", "web")
+DEVICES = _descriptive("app", "mini_program", "web")
+GENDERS = ("F", "M", "U")
 TIERS = ("non_member", "regular", "vip")
 AGE_BANDS = ("under_18", "18_24", "25_34", "35_44", "45_plus", "unknown")
 ORDER_STATUSES = ("created", "paid", "shipped", "delivered", "completed", "cancelled", "refunded")
-CATEGORIES = ("gift_box", "beauty", "home", "snacks")
+CATEGORIES = _descriptive("gift_box", "beauty", "home", "snacks")
 EVENT_TYPES = ("login", "page_view", "search", "add_to_cart")
 MESSAGE_CHANNELS = ("sms", "push", "wecom", "phone")
 # new_user_week 新人福利周, points_race 会员积分赛, flash_discount_night 限时折扣夜,
 # member_day 会员日, weekend_flash_sale 周末闪购, referral 推荐有礼, festival 节日大促
-CAMPAIGN_TYPES = ("new_user_week", "points_race", "flash_discount_night", "member_day", "weekend_flash_sale",
-                  "referral", "festival")
-CARRIERS = ("sf", "jd", "yto", "zto", "ems")
-RETURN_REASONS = ("late_delivery", "quality", "wrong_size_shade", "not_as_described", "changed_mind")
+CAMPAIGN_TYPES = _descriptive("new_user_week", "points_race", "flash_discount_night", "member_day",
+                              "weekend_flash_sale", "referral", "festival")
+CARRIERS = _descriptive("sf", "jd", "yto", "zto", "ems")
+RETURN_REASONS = _descriptive("late_delivery", "quality", "wrong_size_shade", "not_as_described", "changed_mind")
+POINTS_REASONS = _descriptive("purchase", "check_in", "share", "order_redemption", "year_end_expiry")
 MESSAGE_PURPOSES = ("recall_1", "recall_2", "recall_3", "promotion", "logistics_notice")
+# The quarantine rules (staging.stg_quarantine__rows.rule; docs/staging.md).
+QUARANTINE_RULES = (
+    "unreadable_line", "null_key", "missing_loaded_at", "conflicting_duplicate", "invalid_value",
+    "money_sub_cent", "timestamp_placeholder", "timestamp_before_floor", "timestamp_after_load",
+    "timestamp_in_future", "unknown_enum", "negative_amount", "non_positive_amount", "paid_before_placed",
+    "cancelled_before_placed", "delivered_before_shipped", "shipped_before_paid", "requested_before_paid",
+    "returned_before_delivered", "refund_exceeds_paid", "end_before_start", "expires_before_issued",
+    "redeemed_before_issued", "clicked_before_sent", "orphan_user", "orphan_order", "orphan_campaign",
+    "test_account", "fraud_flagged", "parent_quarantined",
+)
 # raw entity -> source system (base model: staging.base_<source>__<entity>)
 RAW_ENTITIES = {
     "users": "shop", "orders": "shop", "order_items": "shop", "events": "tracking",
@@ -65,17 +113,24 @@ ALL_RAW_ROWS = "select " + " + ".join(
     f"(select count(*) from staging.base_{source}__{entity})" for entity, source in RAW_ENTITIES.items()
 )
 SHA256_HEX = r"^[0-9a-f]{64}$"
+# Row-count bases (queries returning one number; see Rows.relative_to).
+SPAN_DAYS = "select datediff('day', date '{span_start_date}', date '{span_end_date}') + 1"
+CALENDAR_DAYS = "select datediff('day', date '{calendar_start_date}', date '{calendar_end_date}') + 1"
+
+Bound = float | int | dict[str, str] | None
 
 
 @dataclass(frozen=True)
 class Rows:
     """Row-count bounds: ``min_ratio`` .. ``max_ratio`` times the row count of
     ``relative_to`` (a ``schema.table`` name, or a SQL query returning one
-    number; ``{span_start_date}`` / ``{span_end_date}`` are filled in)."""
+    number; ``{span_start_date}``, ``{span_end_date}``,
+    ``{calendar_start_date}`` and ``{calendar_end_date}`` are filled in).
+    ``None`` leaves that side open."""
 
     relative_to: str
-    min_ratio: float
-    max_ratio: float
+    min_ratio: float | None
+    max_ratio: float | None
     why: str
 
 
@@ -93,8 +148,26 @@ class Mean:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """The checks of a suite tuned to the committed sample (run only with
+    ``--profile sample``): a real export may legitimately break them."""
+
+    rows: Rows | None = None
+    means: tuple[Mean, ...] = ()
+    between: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)
+    # dates of entities that do not define the data's window, inside it
+    span_dates: tuple[str, ...] = ()
+    # (later, earlier) across entities that staging does not enforce
+    ordered: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.means or self.between or self.span_dates or self.ordered)
+
+
+@dataclass(frozen=True)
 class Suite:
-    """The rules of one table. Field names say which family of rules."""
+    """The rules of one table. Field names say which family of rules; every
+    field but ``calibration`` is an invariant."""
 
     model: str
     schema: str
@@ -104,34 +177,48 @@ class Suite:
     non_negative: tuple[str, ...] = ()
     positive: tuple[str, ...] = ()
     rates: tuple[str, ...] = ()
+    # dates that define the data's window (or are derived from them)
     span_dates: tuple[str, ...] = ()
     sets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # (later, earlier): later >= earlier where both are present
     ordered: tuple[tuple[str, str], ...] = ()
     regex: dict[str, str] = field(default_factory=dict)
-    means: tuple[Mean, ...] = ()
-    between: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    between: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)
+    calibration: Calibration = field(default_factory=Calibration)
 
     @property
     def relation(self) -> str:
         return f"{self.schema}.{self.model}"
 
+    @property
+    def calibration_name(self) -> str:
+        """The name of the Great Expectations suite of the calibration checks."""
+        return f"{self.model}{CALIBRATION_SUFFIX}"
+
+    def gx_suite_names(self, profile: str = "any") -> list[str]:
+        """The Great Expectations suites of this table that run under ``profile``."""
+        names = [self.model]
+        if profile == "sample" and self.calibration:
+            names.append(self.calibration_name)
+        return names
+
+    def row_bounds(self) -> list[tuple[str, str, Rows]]:
+        """(Great Expectations suite, parameter prefix, bounds) of every
+        row-count rule of this table, the invariant first."""
+        out = []
+        if self.rows is not None:
+            out.append((self.model, f"{self.model}__", self.rows))
+        if self.calibration.rows is not None:
+            out.append((self.calibration_name, f"{self.model}__calibration_", self.calibration.rows))
+        return out
+
     def expectations(self) -> list["gxe.Expectation"]:
-        """The Great Expectations expectations of this suite, in a stable order."""
+        """The invariants of this table as expectations, in a stable order."""
         import great_expectations.expectations as gxe  # slow import: only when suites are built
 
         out: list[gxe.Expectation] = []
         if self.rows is not None:
-            out.append(
-                gxe.ExpectTableRowCountToBeBetween(
-                    min_value={"$PARAMETER": f"{self.model}__min_rows"},
-                    max_value={"$PARAMETER": f"{self.model}__max_rows"},
-                    description=(
-                        f"row count within {self.rows.min_ratio:g}-{self.rows.max_ratio:g} x "
-                        f"rows of {_short(self.rows.relative_to)} ({self.rows.why})"
-                    ),
-                )
-            )
+            out.append(_row_count(self.rows, f"{self.model}__"))
         if len(self.key) == 1:
             out.append(
                 gxe.ExpectColumnValuesToBeUnique(
@@ -167,20 +254,8 @@ class Suite:
                     column=column, min_value=0, max_value=1, description=f"{column} is a rate in [0, 1]"
                 )
             )
-        for column, (low, high) in self.between.items():
-            out.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=column, min_value=low, max_value=high,
-                    description=f"{column} within [{_bound(low)}, {_bound(high)}]",
-                )
-            )
-        for column in self.span_dates:
-            out.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=column, min_value=SPAN_START, max_value=SPAN_END,
-                    description=f"{column} inside the data's span (data_start_date .. data_end_date)",
-                )
-            )
+        out.extend(_between(self.between))
+        out.extend(_span(self.span_dates))
         for column, values in self.sets.items():
             out.append(
                 gxe.ExpectColumnValuesToBeInSet(
@@ -188,21 +263,27 @@ class Suite:
                     description=f"{column} in the allowed set",
                 )
             )
-        for later, earlier in self.ordered:
-            out.append(
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=later, column_B=earlier, or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                    description=f"{later} >= {earlier} where both are present",
-                )
-            )
+        out.extend(_ordered(self.ordered))
         for column, pattern in self.regex.items():
             out.append(
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=column, regex=pattern, description=f"{column} matches {pattern}"
                 )
             )
-        for mean in self.means:
+        return out
+
+    def calibration_expectations(self) -> list["gxe.Expectation"]:
+        """The calibration checks of this table as expectations (empty when none)."""
+        import great_expectations.expectations as gxe
+
+        checks = self.calibration
+        out: list[gxe.Expectation] = []
+        if checks.rows is not None:
+            out.append(_row_count(checks.rows, f"{self.model}__calibration_", calibrated=True))
+        out.extend(_between(checks.between, calibrated=True))
+        out.extend(_span(checks.span_dates, calibrated=True))
+        out.extend(_ordered(checks.ordered, calibrated=True))
+        for mean in checks.means:
             kwargs: dict[str, Any] = {}
             if mean.where:
                 kwargs = {"row_condition": _condition(mean.where)}
@@ -211,11 +292,71 @@ class Suite:
                     column=mean.column, min_value=mean.min_value, max_value=mean.max_value,
                     description=f"mean of {mean.column}"
                     + (f" where {_describe_where(mean.where)}" if mean.where else "")
-                    + f" within [{mean.min_value:g}, {mean.max_value:g}] ({mean.why})",
+                    + f" within [{mean.min_value:g}, {mean.max_value:g}] ({mean.why}; calibrated on the sample)",
                     **kwargs,
                 )
             )
         return out
+
+
+def _row_count(rows: Rows, prefix: str, calibrated: bool = False) -> "gxe.Expectation":
+    import great_expectations.expectations as gxe
+
+    if rows.min_ratio is not None and rows.max_ratio is not None:
+        bounds = f"within {rows.min_ratio:g}-{rows.max_ratio:g} x"
+    elif rows.min_ratio is not None:
+        bounds = f"at least {rows.min_ratio:g} x"
+    else:
+        bounds = f"at most {rows.max_ratio:g} x"
+    return gxe.ExpectTableRowCountToBeBetween(
+        min_value=None if rows.min_ratio is None else {"$PARAMETER": f"{prefix}min_rows"},
+        max_value=None if rows.max_ratio is None else {"$PARAMETER": f"{prefix}max_rows"},
+        description=(
+            f"row count {bounds} rows of {_short(rows.relative_to)} ({rows.why}"
+            + ("; calibrated on the sample)" if calibrated else ")")
+        ),
+    )
+
+
+def _between(between: dict[str, tuple[Bound, Bound]], calibrated: bool = False) -> list["gxe.Expectation"]:
+    import great_expectations.expectations as gxe
+
+    suffix = " (calibrated on the sample)" if calibrated else ""
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=column, min_value=low, max_value=high,
+            description=f"{column} within [{_bound(low)}, {_bound(high)}]{suffix}",
+        )
+        for column, (low, high) in between.items()
+    ]
+
+
+def _span(columns: tuple[str, ...], calibrated: bool = False) -> list["gxe.Expectation"]:
+    import great_expectations.expectations as gxe
+
+    why = ("as on the sample; this entity does not define the window" if calibrated
+           else "span_start_date .. span_end_date, int_data_window")
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=column, min_value=SPAN_START, max_value=SPAN_END,
+            description=f"{column} inside the data's window ({why})",
+        )
+        for column in columns
+    ]
+
+
+def _ordered(pairs: tuple[tuple[str, str], ...], calibrated: bool = False) -> list["gxe.Expectation"]:
+    import great_expectations.expectations as gxe
+
+    suffix = " (calibrated on the sample)" if calibrated else ""
+    return [
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=later, column_B=earlier, or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            description=f"{later} >= {earlier} where both are present{suffix}",
+        )
+        for later, earlier in pairs
+    ]
 
 
 def _condition(where: tuple[tuple[str, str, Any], ...]):
@@ -245,21 +386,50 @@ def _short(relation: str) -> str:
     return relation if not relation.lstrip().lower().startswith("select") else "a query"
 
 
-def _bound(value: float | None) -> str:
-    return "-inf" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+def _bound(value: Bound) -> str:
+    if value is None:
+        return "-inf"
+    if isinstance(value, dict):
+        return value["$PARAMETER"]
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _base(relation: str) -> Rows:
-    """Staged rows vs all raw rows of the entity (the base_ model): staging
-    keeps at most every raw row, and an alarm is raised when more than 10%
-    are set aside (quarantined or removed as duplicates; the sample loses
-    0-3% per entity)."""
-    return Rows(relative_to=relation, min_ratio=0.9, max_ratio=1.0,
-                why="raw rows less quarantined rows and removed duplicates, at most 10% set aside")
+def _base(relation: str, calibrated_dates: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Staged rows vs all raw rows of the entity (the ``base_`` model, one row
+    per raw row). Invariant: staging keeps at most every raw row (raw = staged
+    + quarantined + removed duplicates). Calibration: an alarm when more than
+    10% are set aside (the sample loses 0-3% per entity), and
+    ``calibrated_dates``, dates of an entity that does not define the data's
+    window, inside it (true of the sample; an export may legitimately extract
+    such an entity later or earlier than the orders)."""
+    return {
+        "rows": Rows(relative_to=relation, min_ratio=None, max_ratio=1.0,
+                     why="raw rows less quarantined rows and removed duplicates"),
+        "calibration": Calibration(
+            rows=Rows(relative_to=relation, min_ratio=0.9, max_ratio=1.0, why="at most 10% of the raw rows set aside"),
+            span_dates=calibrated_dates,
+        ),
+    }
 
 
 def _same(relation: str) -> Rows:
     return Rows(relative_to=relation, min_ratio=1.0, max_ratio=1.0, why="one row per upstream row")
+
+
+def _span_days(ratio_min: float | None, ratio_max: float | None, why: str) -> Rows:
+    """Bounds as a multiple of the number of days in the data's span."""
+    return Rows(relative_to=SPAN_DAYS, min_ratio=ratio_min, max_ratio=ratio_max, why=why)
+
+
+def _calendar(unit: str, ratio_min: float | None, ratio_max: float | None, why: str) -> Rows:
+    """Bounds as a multiple of the number of ISO weeks / months / quarters in the span."""
+    column = {"week": "iso_week_start_date", "month": "month_start_date",
+              "quarter": "date_trunc('quarter', date_day)"}[unit]
+    return Rows(
+        relative_to=(f"select count(distinct {column}) from marts.dim_date "
+                     "where date_day between date '{span_start_date}' and date '{span_end_date}'"),
+        min_ratio=ratio_min, max_ratio=ratio_max, why=why,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -269,27 +439,30 @@ def _same(relation: str) -> Rows:
 STAGING: tuple[Suite, ...] = (
     Suite(
         model="stg_shop__users", schema="staging", key=("user_id",),
-        rows=_base("staging.base_shop__users"),
-        not_null=("registered_at", "registered_date", "gender", "device", "acquisition_channel", "loaded_at"),
+        **_base("staging.base_shop__users"),
+        not_null=("registered_at", "registered_date", "gender", "city", "device", "acquisition_channel",
+                  "loaded_at"),
         span_dates=("registered_date",),
-        sets={"gender": ("F", "M", "U"), "device": DEVICES, "acquisition_channel": CHANNELS},
-        between={"birth_year": (1920, 2026)},
-        regex={"phone_hash": SHA256_HEX},
+        sets={"gender": GENDERS, "device": DEVICES, "acquisition_channel": CHANNELS},
+        # staging sets a birth year outside 1920 .. the registration year to null
+        between={"birth_year": (1920, SPAN_END_YEAR)},
+        regex={"phone_hash": SHA256_HEX, "full_name_hash": SHA256_HEX},
     ),
     Suite(
         model="stg_shop__orders", schema="staging", key=("order_id",),
-        rows=_base("staging.base_shop__orders"),
-        not_null=("user_id", "placed_at", "placed_date", "order_status", "is_paid", "order_amount_cny",
-                  "order_channel", "loaded_at"),
-        non_negative=("list_amount_cny", "discount_amount_cny", "coupon_amount_cny", "shipping_fee_cny"),
-        positive=("order_amount_cny",),
-        span_dates=("placed_date", "paid_date", "cancelled_date"),
+        **_base("staging.base_shop__orders", calibrated_dates=("cancelled_date",)),
+        not_null=("user_id", "placed_at", "placed_date", "order_status", "is_paid", "is_zero_amount",
+                  "order_amount_cny", "order_channel", "loaded_at"),
+        # zero-amount orders (full coupon, gift, free sample) are valid: >= 0
+        non_negative=("list_amount_cny", "discount_amount_cny", "coupon_amount_cny", "shipping_fee_cny",
+                      "order_amount_cny"),
+        span_dates=("placed_date", "paid_date"),
         sets={"order_status": ORDER_STATUSES, "order_channel": CHANNELS},
         ordered=(("paid_at", "placed_at"), ("cancelled_at", "placed_at")),
     ),
     Suite(
         model="stg_shop__order_items", schema="staging", key=("order_item_id",),
-        rows=_base("staging.base_shop__order_items"),
+        **_base("staging.base_shop__order_items"),
         not_null=("order_id", "product_id", "category", "quantity", "unit_price_cny", "line_amount_cny", "loaded_at"),
         non_negative=("unit_price_cny", "unit_cost_cny", "line_amount_cny"),
         positive=("quantity",),
@@ -297,30 +470,29 @@ STAGING: tuple[Suite, ...] = (
     ),
     Suite(
         model="stg_tracking__events", schema="staging", key=("event_id",),
-        rows=_base("staging.base_tracking__events"),
-        not_null=("user_id", "event_type", "channel", "event_at", "event_date", "loaded_at"),
+        **_base("staging.base_tracking__events"),
+        not_null=("user_id", "event_type", "channel", "platform", "event_at", "event_date", "loaded_at"),
         span_dates=("event_date",),
         sets={"event_type": EVENT_TYPES, "channel": CHANNELS, "platform": DEVICES},
     ),
     Suite(
         model="stg_logistics__shipments", schema="staging", key=("shipment_id",),
-        rows=_base("staging.base_logistics__shipments"),
+        **_base("staging.base_logistics__shipments", calibrated_dates=("shipped_date", "delivered_date")),
         not_null=("order_id", "carrier", "shipped_at", "shipped_date", "loaded_at"),
-        span_dates=("shipped_date", "delivered_date"),
         sets={"carrier": CARRIERS},
         ordered=(("delivered_at", "shipped_at"),),
     ),
     Suite(
         model="stg_logistics__returns", schema="staging", key=("return_id",),
-        rows=_base("staging.base_logistics__returns"),
+        **_base("staging.base_logistics__returns", calibrated_dates=("requested_date",)),
         not_null=("order_id", "requested_at", "requested_date", "return_reason", "refund_amount_cny", "loaded_at"),
+        # a zero refund refunds nothing: staging quarantines it (non_positive_amount)
         positive=("refund_amount_cny",),
-        span_dates=("requested_date",),
         sets={"return_reason": RETURN_REASONS},
     ),
     Suite(
         model="stg_marketing__campaigns", schema="staging", key=("campaign_id",),
-        rows=_base("staging.base_marketing__campaigns"),
+        **_base("staging.base_marketing__campaigns"),
         not_null=("campaign_name", "campaign_type", "start_date", "end_date", "loaded_at"),
         non_negative=("budget_cny",),
         sets={"campaign_type": CAMPAIGN_TYPES},
@@ -328,63 +500,57 @@ STAGING: tuple[Suite, ...] = (
     ),
     Suite(
         model="stg_marketing__channel_spend", schema="staging", key=("channel_spend_id",),
-        rows=_base("staging.base_marketing__channel_spend"),
+        **_base("staging.base_marketing__channel_spend", calibrated_dates=("spend_date",)),
         not_null=("spend_date", "channel", "spend_cny", "loaded_at"),
         non_negative=("spend_cny", "impressions"),
-        span_dates=("spend_date",),
         sets={"channel": CHANNELS},
     ),
     Suite(
         model="stg_marketing__coupons", schema="staging", key=("coupon_id",),
-        rows=_base("staging.base_marketing__coupons"),
+        **_base("staging.base_marketing__coupons", calibrated_dates=("issued_date", "redeemed_date")),
         not_null=("user_id", "threshold_amount_cny", "discount_value_cny", "issued_at", "issued_date",
                   "is_redeemed", "loaded_at"),
         non_negative=("threshold_amount_cny",),
+        # a coupon worth nothing is quarantined (non_positive_amount)
         positive=("discount_value_cny",),
-        span_dates=("issued_date", "redeemed_date"),
         ordered=(("redeemed_at", "issued_at"), ("expires_at", "issued_at")),
     ),
     Suite(
         model="stg_crm__points_ledger", schema="staging", key=("entry_id",),
-        rows=_base("staging.base_crm__points_ledger"),
+        **_base("staging.base_crm__points_ledger", calibrated_dates=("occurred_date",)),
         not_null=("user_id", "entry_type", "points", "points_delta", "occurred_at", "occurred_date",
                   "is_farming_suspected", "loaded_at"),
         positive=("points",),
-        span_dates=("occurred_date",),
-        sets={"entry_type": ("earn", "redeem", "expire"),
-              "reason": ("purchase", "check_in", "share", "order_redemption", "year_end_expiry")},
+        sets={"entry_type": ("earn", "redeem", "expire"), "reason": POINTS_REASONS},
     ),
     Suite(
         model="stg_crm__member_tiers", schema="staging", key=("tier_change_id",),
-        rows=_base("staging.base_crm__member_tiers"),
+        **_base("staging.base_crm__member_tiers", calibrated_dates=("changed_date",)),
         not_null=("user_id", "to_tier", "changed_at", "changed_date", "loaded_at"),
-        span_dates=("changed_date",),
         sets={"from_tier": TIERS, "to_tier": TIERS},
     ),
     Suite(
         model="stg_crm__messages", schema="staging", key=("message_id",),
-        rows=_base("staging.base_crm__messages"),
+        **_base("staging.base_crm__messages", calibrated_dates=("sent_date",)),
         not_null=("user_id", "message_channel", "purpose", "is_marketing", "sent_at", "sent_date",
                   "is_clicked", "loaded_at"),
-        span_dates=("sent_date",),
         sets={"message_channel": MESSAGE_CHANNELS, "recall_step": (1, 2, 3), "purpose": MESSAGE_PURPOSES},
         ordered=(("clicked_at", "sent_at"),),
     ),
     Suite(
         model="stg_growth__experiments", schema="staging", key=("assignment_id",),
-        rows=_base("staging.base_growth__experiments"),
+        **_base("staging.base_growth__experiments", calibrated_dates=("assigned_date",)),
         not_null=("experiment_id", "user_id", "group_name", "assigned_at", "assigned_date", "loaded_at"),
-        span_dates=("assigned_date",),
         sets={"group_name": ("A", "B")},
     ),
     Suite(
         model="stg_quarantine__rows", schema="staging", key=("quarantine_id",),
-        rows=Rows(ALL_RAW_ROWS, 0, 0.1, "at most 10% of all raw rows are set aside"),
+        rows=Rows(ALL_RAW_ROWS, None, 1.0, "each quarantined row is one raw row"),
         not_null=("entity", "natural_key", "rule", "raw_row"),
-        sets={"entity": tuple(RAW_ENTITIES)},
+        sets={"entity": tuple(RAW_ENTITIES), "rule": QUARANTINE_RULES},
+        calibration=Calibration(rows=Rows(ALL_RAW_ROWS, 0, 0.1, "at most 10% of all raw rows are set aside")),
     ),
 )
-
 
 # --------------------------------------------------------------------------
 # Public marts.
@@ -397,41 +563,44 @@ CORE: tuple[Suite, ...] = (
         not_null=("registered_at", "registered_date", "age_band", "gender", "device", "acquisition_channel",
                   "is_referred"),
         span_dates=("registered_date", "first_paid_order_date"),
-        sets={"age_band": AGE_BANDS, "gender": ("F", "M", "U"), "device": DEVICES,
-              "acquisition_channel": CHANNELS},
-        ordered=(("first_paid_order_at", "registered_at"),),
+        sets={"age_band": AGE_BANDS, "gender": GENDERS, "device": DEVICES, "acquisition_channel": CHANNELS},
         regex={"phone_hash": SHA256_HEX, "full_name_hash": SHA256_HEX},
+        # an order may precede the registration on a real export (a guest
+        # checkout, an account created later): staging keeps both
+        calibration=Calibration(ordered=(("first_paid_order_at", "registered_at"),)),
     ),
     Suite(
         model="dim_date", schema="marts", key=("date_day",),
-        rows=Rows(
-            relative_to="select datediff('day', date '{span_start_date}', date '{span_end_date}') + 1",
-            min_ratio=1.0, max_ratio=2.0,
-            why="at least every day of the data's span",
-        ),
+        # with the unique key and the range below: every day of the calendar, once
+        rows=Rows(relative_to=CALENDAR_DAYS, min_ratio=1.0, max_ratio=1.0,
+                  why="one row per day from calendar_start_date to calendar_end_date"),
         not_null=("year", "quarter", "month", "month_start_date", "iso_year", "iso_week",
                   "iso_week_start_date", "day_of_week", "is_weekend"),
-        between={"day_of_week": (1, 7), "month": (1, 12), "quarter": (1, 4), "iso_week": (1, 53)},
+        between={"date_day": (CALENDAR_START, CALENDAR_END), "day_of_week": (1, 7), "month": (1, 12),
+                 "quarter": (1, 4), "iso_week": (1, 53)},
         ordered=(("date_day", "iso_week_start_date"), ("date_day", "month_start_date")),
     ),
     Suite(
         model="fct_orders", schema="marts", key=("order_id",),
         rows=_same("staging.stg_shop__orders"),
-        not_null=("user_id", "placed_at", "placed_date", "order_status", "is_paid", "order_channel",
-                  "order_amount_cny", "paid_gmv_cny", "refunded_amount_cny", "net_gmv_cny", "item_count",
-                  "is_returned", "is_first_paid_order"),
+        not_null=("user_id", "placed_at", "placed_date", "order_status", "is_paid", "is_zero_amount",
+                  "order_channel", "order_amount_cny", "paid_gmv_cny", "refunded_amount_cny", "net_gmv_cny",
+                  "item_count", "is_returned", "is_first_paid_order"),
+        # zero-amount paid orders are valid: order amount and paid GMV >= 0
         non_negative=("list_amount_cny", "discount_amount_cny", "coupon_amount_cny", "shipping_fee_cny",
-                      "paid_gmv_cny", "refunded_amount_cny", "item_count"),
-        positive=("order_amount_cny",),
-        span_dates=("placed_date", "paid_date", "cancelled_date", "delivered_date"),
+                      "order_amount_cny", "paid_gmv_cny", "refunded_amount_cny", "item_count"),
+        span_dates=("placed_date", "paid_date"),
         sets={"order_status": ORDER_STATUSES, "order_channel": CHANNELS},
         ordered=(("paid_at", "placed_at"), ("cancelled_at", "placed_at"), ("shipped_at", "placed_at"),
                  ("delivered_at", "shipped_at"), ("paid_gmv_cny", "refunded_amount_cny")),
         between={"paid_order_sequence": (1, None)},
-        means=(
-            Mean("is_paid", 0.80, 0.95, why="share of orders paid; the reports' order->pay step is 88%"),
-            Mean("paid_gmv_cny", 150.0, 350.0, where=(("is_paid", "==", True),),
-                 why="AOV; the reports quote 210 -> 260 yuan"),
+        calibration=Calibration(
+            span_dates=("cancelled_date", "delivered_date"),
+            means=(
+                Mean("is_paid", 0.80, 0.95, why="share of orders paid; the reports' order->pay step is 88%"),
+                Mean("paid_gmv_cny", 150.0, 350.0, where=(("is_paid", "==", True),),
+                     why="AOV; the reports quote 210 -> 260 yuan"),
+            ),
         ),
     ),
 )
@@ -440,26 +609,6 @@ CORE: tuple[Suite, ...] = (
 # Retention, churn and marketing marts (docs/retention.md, docs/churn.md,
 # docs/marketing.md).
 # --------------------------------------------------------------------------
-
-
-def _span_days(ratio_min: float, ratio_max: float, why: str) -> Rows:
-    """Bounds as a multiple of the number of days in the data's span."""
-    return Rows(
-        relative_to="select datediff('day', date '{span_start_date}', date '{span_end_date}') + 1",
-        min_ratio=ratio_min, max_ratio=ratio_max, why=why,
-    )
-
-
-def _calendar(unit: str, ratio_min: float, ratio_max: float, why: str) -> Rows:
-    """Bounds as a multiple of the number of ISO weeks / months / quarters in the span."""
-    column = {"week": "iso_week_start_date", "month": "month_start_date",
-              "quarter": "date_trunc('quarter', date_day)"}[unit]
-    return Rows(
-        relative_to=(f"select count(distinct {column}) from marts.dim_date "
-                     "where date_day between date '{span_start_date}' and date '{span_end_date}'"),
-        min_ratio=ratio_min, max_ratio=ratio_max, why=why,
-    )
-
 
 MARKETING_CHANNELS = CHANNELS + ("crm",)
 ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
@@ -484,41 +633,51 @@ CHURN_NODES = ("registered_no_return", "carted_not_ordered", "ordered_not_paid",
 CHURN_NODE_CODES = ("registered_no_return_1d", "registered_no_return_7d", "carted_not_ordered_3d",
                     "ordered_not_paid_3d", "received_not_repurchased_7d", "received_not_repurchased_30d",
                     "sleeping_90d", "sleeping_180d")
+EXPERIMENT_METRICS = ("d1_retention", "d7_retention", "d30_retention", "first_paid_order_conversion",
+                      "aov_cny", "gmv_per_user_cny")
+EXPERIMENT_READOUTS = ("ab_test", "aa_check")
+RECALL_STEPS = (1, 2, 3)
 
 RETENTION: tuple[Suite, ...] = (
     Suite(
         model="fct_cohort_retention", schema="marts", key=COHORT_KEY + ("period_number",),
-        rows=Rows("marts.dim_users", 10, 500, "cohorts x segments x periods per registered user"),
         not_null=("cohort_end_date", "period_start_date", "period_end_date", "cohort_size", "retained_users",
                   "retained_users_unbounded", "is_complete"),
         non_negative=("cohort_size", "retained_users"),
         rates=("retention_rate", "retention_rate_unbounded"),
         sets=COHORT_SETS,
-        between={"period_number": (0, 90)},
+        between={"period_number": (0, None)},
         ordered=(("retained_users_unbounded", "retained_users"), ("cohort_size", "retained_users_unbounded"),
                  ("period_end_date", "period_start_date"), ("cohort_end_date", "cohort_start_date")),
+        calibration=Calibration(
+            rows=Rows("marts.dim_users", 10, 500, "cohorts x segments x periods per registered user"),
+            # the default of var retention_max_periods (day: 90)
+            between={"period_number": (0, 90)},
+        ),
     ),
     Suite(
         model="fct_cohort_retention_brackets", schema="marts", key=COHORT_KEY + ("bracket_name",),
-        rows=Rows("marts.dim_users", 2, 100, "cohorts x segments x brackets per registered user"),
         not_null=("bracket_start_day", "bracket_end_day", "cohort_size", "retained_users", "is_complete"),
         non_negative=("cohort_size", "retained_users"),
         rates=("retention_rate",),
         sets=COHORT_SETS,
         ordered=(("bracket_end_day", "bracket_start_day"), ("cohort_size", "retained_users")),
+        calibration=Calibration(
+            rows=Rows("marts.dim_users", 2, 100, "cohorts x segments x brackets per registered user"),
+        ),
     ),
     Suite(
         model="fct_cohort_retention_summary", schema="marts", key=COHORT_KEY,
-        rows=Rows("marts.dim_users", 1, 20, "cohorts x segments per registered user"),
         not_null=("cohort_size", "d1_retained_users", "d7_retained_users", "d30_retained_users"),
         non_negative=("cohort_size", "d1_retained_users", "d7_retained_users", "d30_retained_users"),
         rates=("d1_retention_rate", "d7_retention_rate", "d30_retention_rate"),
         sets=COHORT_SETS,
         ordered=(("cohort_size", "d1_retained_users"), ("cohort_size", "d30_retained_users")),
+        calibration=Calibration(rows=Rows("marts.dim_users", 1, 20, "cohorts x segments per registered user")),
     ),
     Suite(
         model="fct_funnel_daily", schema="marts", key=("funnel_date", "channel", "device"),
-        rows=_span_days(1, 33, "at most one row per day, channel and device"),
+        rows=_span_days(None, len(CHANNELS) * len(DEVICES), "at most one row per day, channel and device"),
         not_null=("browse_users", "cart_users", "order_users", "paid_users", "is_window_complete"),
         non_negative=("browse_users", "cart_users", "order_users", "paid_users", "browse_sessions",
                       "cart_sessions", "order_sessions", "paid_sessions"),
@@ -528,37 +687,43 @@ RETENTION: tuple[Suite, ...] = (
         sets={"channel": CHANNELS, "device": DEVICES},
         ordered=(("browse_users", "cart_users"), ("order_users", "paid_users"),
                  ("browse_sessions", "cart_sessions"), ("order_sessions", "paid_sessions")),
+        calibration=Calibration(rows=_span_days(1, 33, "rows per day: most channels and devices every day")),
     ),
     Suite(
         model="fct_experiment_results", schema="marts",
         key=("experiment_id", "readout_type", "group_name", "metric_name"),
-        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 6, 24,
-                  "groups x metrics x readouts per experiment"),
+        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", None,
+                  len(EXPERIMENT_READOUTS) * 2 * len(EXPERIMENT_METRICS),
+                  "readouts x groups (A, B) x metrics per experiment"),
         not_null=("control_group_name", "is_control", "users", "metric_value", "is_significant"),
         non_negative=("users", "sample_size"),
         rates=("p_value",),
-        sets={"readout_type": ("ab_test", "aa_check"),
-              "metric_name": ("d1_retention", "d7_retention", "d30_retention", "first_paid_order_conversion",
-                              "aov_cny", "gmv_per_user_cny")},
+        sets={"readout_type": EXPERIMENT_READOUTS, "metric_name": EXPERIMENT_METRICS},
         ordered=(("ci_upper", "ci_lower"), ("last_assigned_date", "first_assigned_date")),
+        calibration=Calibration(
+            rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 6, 24,
+                      "groups x metrics x readouts per experiment"),
+        ),
     ),
 )
 
 CHURN: tuple[Suite, ...] = (
     Suite(
         model="fct_churn_node_episodes", schema="marts", key=("episode_id",),
-        rows=Rows("marts.dim_users", 1, 40, "node episodes per registered user"),
         not_null=("user_id", "node_code", "node", "entered_at", "entered_date", "deadline_at",
                   "is_deadline_passed", "is_lost"),
         non_negative=("days_to_recover", "recall_messages_received"),
-        span_dates=("entered_date", "recovered_date"),
         sets={"node": CHURN_NODES, "node_code": CHURN_NODE_CODES,
               "recovered_by": ("recall_message", "campaign", "organic"), "member_tier_at_entry": TIERS},
         ordered=(("deadline_at", "entered_at"), ("recovered_at", "entered_at")),
+        calibration=Calibration(
+            rows=Rows("marts.dim_users", 1, 40, "node episodes per registered user"),
+            # entries after a delivery (shipments) or a recovery may lie outside the window
+            span_dates=("entered_date", "recovered_date"),
+        ),
     ),
     Suite(
         model="fct_churn_nodes_daily", schema="marts", key=("node_day_segment_id",),
-        rows=_span_days(8, 400, "nodes x segments per day"),
         not_null=("date_day", "node_code", "segment_dimension", "segment_value", "entered_count", "lost_count",
                   "recovered_count", "at_node_count"),
         non_negative=("entered_count", "lost_count", "recovered_count", "recovered_after_loss_count",
@@ -567,10 +732,10 @@ CHURN: tuple[Suite, ...] = (
         span_dates=("date_day",),
         sets={"node": CHURN_NODES, "node_code": CHURN_NODE_CODES,
               "segment_dimension": ("all", "acquisition_channel", "device", "age_band", "member_tier_at_entry")},
+        calibration=Calibration(rows=_span_days(8, 400, "nodes x segments per day")),
     ),
     Suite(
         model="fct_recall_outcomes", schema="marts", key=("recall_outcome_id",),
-        rows=_calendar("week", 1, 12, "recall steps x message channels per week"),
         not_null=("week_start_date", "recall_step", "message_channel", "messages_sent", "users_reached"),
         non_negative=("messages_sent", "users_reached", "users_clicked", "users_came_back_3d",
                       "users_came_back_7d", "users_paid_7d", "users_paid_30d", "control_users"),
@@ -578,42 +743,54 @@ CHURN: tuple[Suite, ...] = (
                "control_came_back_3d_rate", "control_came_back_7d_rate", "control_paid_7d_rate",
                "control_paid_30d_rate"),
         between={"uplift_came_back_7d": (-1, 1), "uplift_paid_30d": (-1, 1)},
-        sets={"recall_step": (1, 2, 3), "message_channel": MESSAGE_CHANNELS},
+        sets={"recall_step": RECALL_STEPS, "message_channel": MESSAGE_CHANNELS},
         ordered=(("messages_sent", "users_reached"), ("users_reached", "users_clicked"),
                  ("users_came_back_7d", "users_came_back_3d"), ("users_paid_30d", "users_paid_7d")),
+        # weeks of the messages, which do not define the window: calibration only
+        calibration=Calibration(rows=_calendar("week", 1, 12, "recall steps x message channels per week")),
     ),
 )
 
 MARKETING: tuple[Suite, ...] = (
     Suite(
         model="fct_order_attribution", schema="marts", key=("attribution_id",),
-        rows=Rows("select 5 * count(*) from marts.fct_orders where is_paid", 1, 10,
-                  "at least one row per paid order and model"),
+        rows=Rows(f"select {len(ATTRIBUTION_MODELS)} * count(*) from marts.fct_orders "
+                  "where is_paid and paid_gmv_cny > 0", 1, None,
+                  "every paid order with GMV is credited under each attribution model"),
         not_null=("order_id", "user_id", "attribution_model", "touch_type", "channel", "paid_at", "paid_date",
                   "order_gmv_cny", "credit_share", "credited_gmv_cny"),
-        non_negative=("credited_gmv_cny", "days_before_order"),
-        positive=("order_gmv_cny",),
+        # zero-amount paid orders are valid: GMV >= 0
+        non_negative=("order_gmv_cny", "credited_gmv_cny", "days_before_order"),
         rates=("credit_share",),
-        span_dates=("paid_date", "touch_date"),
+        span_dates=("paid_date",),
         sets={"attribution_model": ATTRIBUTION_MODELS, "touch_type": ("session", "crm_click", "direct_fallback"),
               "channel": MARKETING_CHANNELS},
         ordered=(("paid_at", "placed_at"), ("placed_at", "touched_at"), ("order_gmv_cny", "credited_gmv_cny"),
                  ("touch_count", "touch_sequence")),
+        calibration=Calibration(
+            rows=Rows(f"select {len(ATTRIBUTION_MODELS)} * count(*) from marts.fct_orders where is_paid", 1, 10,
+                      "at least one row per paid order and model, a few touches each"),
+            # CRM clicks come from messages, which do not define the window
+            span_dates=("touch_date",),
+        ),
     ),
     Suite(
         model="fct_channel_performance_daily", schema="marts", key=("date_day", "channel"),
-        rows=_span_days(9, 13, "every channel on every day (dense)"),
         not_null=("iso_week_start_date",) + _CREDITED,
         non_negative=_CHANNEL_AMOUNTS + _CREDITED,
         rates=("visit_to_pay_conversion", "repurchase_rate_30d"),
-        span_dates=("date_day",),
         sets={"channel": MARKETING_CHANNELS},
         ordered=(("unique_visitors", "paying_visitors"),
                  ("new_customers_matured_30d", "repurchased_30d_customers")),
+        # dense over the days of spend, sessions and orders: spend may lie
+        # outside the window on an export, so the day range is calibration
+        calibration=Calibration(
+            rows=_span_days(9, 13, "every channel on every day (dense)"),
+            span_dates=("date_day",),
+        ),
     ),
     Suite(
         model="fct_channel_performance_weekly", schema="marts", key=("iso_week_start_date", "channel"),
-        rows=_calendar("week", 9, 13, "every channel in every ISO week (dense)"),
         not_null=("iso_week_end_date", "days_in_data", "is_complete_week", "budget_attribution_model",
                   "budget_action") + _CREDITED,
         non_negative=_CHANNEL_AMOUNTS + _CREDITED,
@@ -622,6 +799,7 @@ MARKETING: tuple[Suite, ...] = (
         sets={"channel": MARKETING_CHANNELS, "budget_action": ("cut_20pct", "raise", "hold"),
               "budget_attribution_model": ATTRIBUTION_MODELS},
         ordered=(("iso_week_end_date", "iso_week_start_date"), ("unique_visitors", "paying_visitors")),
+        calibration=Calibration(rows=_calendar("week", 9, 13, "every channel in every ISO week (dense)")),
     ),
     Suite(
         model="fct_campaign_performance", schema="marts", key=("campaign_id",),
@@ -644,26 +822,33 @@ MARKETING: tuple[Suite, ...] = (
 
 RFM_SEGMENTS = ("core", "potential", "new", "at_risk", "sleeping", "lost")
 LIFECYCLE_STAGES = ("new", "growth", "mature", "declining")
+TIER_GROUPS = ("all", "non_member", "regular", "vip", "member")
 
 MEMBER: tuple[Suite, ...] = (
     Suite(
         model="dim_member_tier_history", schema="marts", key=("tier_period_id",),
-        rows=Rows(relative_to="marts.dim_users", min_ratio=1.0, max_ratio=5.0,
-                  why="every user has one period or more"),
+        rows=Rows(relative_to="marts.dim_users", min_ratio=1.0, max_ratio=None,
+                  why="every user has a first period from registration"),
         not_null=("user_id", "tier_period_number", "tier", "change_type", "valid_from_date", "valid_to_date",
                   "is_current", "net_spend_at_start_cny"),
         sets={"tier": TIERS, "previous_tier": TIERS, "change_type": ("registration", "upgrade", "downgrade")},
         ordered=(("valid_to_date", "valid_from_date"),),
         between={"tier_period_number": (1, None)},
+        calibration=Calibration(rows=Rows(relative_to="marts.dim_users", min_ratio=1.0, max_ratio=5.0,
+                                          why="one to a few periods per user")),
     ),
     Suite(
         model="fct_member_tier_reconciliation", schema="marts", key=("tier_reconciliation_id",),
-        rows=Rows(relative_to="staging.stg_crm__member_tiers", min_ratio=1.0, max_ratio=3.0,
+        rows=Rows(relative_to="staging.stg_crm__member_tiers", min_ratio=1.0, max_ratio=None,
                   why="every CRM tier change, plus the derived changes the CRM lacks"),
         not_null=("user_id", "from_tier", "to_tier", "reconciliation_status", "is_mismatch"),
         sets={"from_tier": TIERS, "to_tier": TIERS,
               "reconciliation_status": ("matched", "date_differs", "missing_in_crm", "not_derived_from_spend")},
-        means=(Mean("is_mismatch", 0.0, 0.5, why="most CRM tier changes agree with spend"),),
+        calibration=Calibration(
+            rows=Rows(relative_to="staging.stg_crm__member_tiers", min_ratio=1.0, max_ratio=3.0,
+                      why="at most twice as many derived changes as CRM changes"),
+            means=(Mean("is_mismatch", 0.0, 0.5, why="most CRM tier changes agree with spend"),),
+        ),
     ),
     Suite(
         model="fct_member_points", schema="marts", key=("member_points_day_id",),
@@ -676,35 +861,43 @@ MEMBER: tuple[Suite, ...] = (
         non_negative=("points_earned", "points_redeemed", "points_expired", "farmed_points_earned",
                       "farmed_points_redeemed", "farmed_points_expired", "cumulative_points_earned",
                       "points_balance", "farmed_points_balance"),
-        span_dates=("points_date",),
+        calibration=Calibration(span_dates=("points_date",)),
     ),
     Suite(
         model="fct_member_points_quarterly", schema="marts", key=("quarter_start_date",),
-        rows=_calendar("quarter", 1, 1, "one row per calendar quarter of the data"),
         not_null=("points_earned", "points_redeemed", "points_expired"),
         non_negative=("points_earned", "points_redeemed", "points_expired", "farmed_points_earned",
                       "redemption_rate"),
-        means=(Mean("redemption_rate", 0.45, 0.80, where=(("calendar_year", "==", 2025), ("calendar_quarter", "==", 4)),
-                    why="Q4 points redemption rate; the reports quote 63%"),),
+        between={"calendar_quarter": (1, 4)},
+        calibration=Calibration(
+            rows=_calendar("quarter", 1, 1, "one row per calendar quarter of the data"),
+            means=(Mean("redemption_rate", 0.45, 0.80,
+                        where=(("calendar_quarter", "==", 4), ("is_complete_quarter", "==", True)),
+                        why="Q4 points redemption rate (year-end expiry, 双11); the reports quote 63%"),),
+        ),
     ),
     Suite(
         model="fct_member_kpis_quarterly", schema="marts", key=("member_kpi_id",),
-        rows=_calendar("quarter", 1, 5, "one row per quarter and tier group with buyers"),
+        rows=_calendar("quarter", None, len(TIER_GROUPS), "at most one row per quarter and tier group"),
         not_null=("quarter_start_date", "tier_group", "buyers", "paid_orders", "aov_cny"),
-        positive=("buyers", "paid_orders", "aov_cny"),
+        # a row exists only for a tier group with buyers; zero-amount orders make AOV >= 0
+        positive=("buyers", "paid_orders"),
+        non_negative=("aov_cny",),
         rates=("repurchase_rate",),
-        sets={"tier_group": ("all", "non_member", "regular", "vip", "member")},
-        means=(
-            Mean("repurchase_rate", 0.15, 0.60, where=(("tier_group", "==", "member"), ("is_complete_quarter", "==", True)),
-                 why="member repurchase rate; the reports quote 28% -> 33%"),
-            Mean("aov_cny", 150.0, 600.0, where=(("tier_group", "==", "vip"),),
-                 why="VIP AOV; the reports quote about 286 yuan"),
+        sets={"tier_group": TIER_GROUPS},
+        calibration=Calibration(
+            rows=_calendar("quarter", 1, 5, "one row per quarter and tier group with buyers"),
+            means=(
+                Mean("repurchase_rate", 0.15, 0.60,
+                     where=(("tier_group", "==", "member"), ("is_complete_quarter", "==", True)),
+                     why="member repurchase rate; the reports quote 28% -> 33%"),
+                Mean("aov_cny", 150.0, 600.0, where=(("tier_group", "==", "vip"),),
+                     why="VIP AOV; the reports quote about 286 yuan"),
+            ),
         ),
     ),
     Suite(
         model="fct_member_ltv", schema="marts", key=("member_ltv_id",),
-        rows=Rows(relative_to="select count(*) from marts.dim_users where first_paid_order_date is not null",
-                  min_ratio=0.5, max_ratio=20.0, why="one row per customer and complete month (at most 16 here)"),
         not_null=("user_id", "cohort_month", "month_number", "first_order_tier", "tier_at_month_end",
                   "cumulative_paid_orders", "cumulative_paid_gmv_cny", "cumulative_net_gmv_cny"),
         non_negative=("paid_orders", "paid_gmv_cny", "refunded_cny", "cumulative_paid_orders",
@@ -712,14 +905,21 @@ MEMBER: tuple[Suite, ...] = (
         between={"month_number": (0, None), "cumulative_paid_orders": (1, None)},
         sets={"first_order_tier": TIERS, "tier_at_month_end": TIERS, "acquisition_channel": CHANNELS},
         ordered=(("cumulative_paid_gmv_cny", "cumulative_net_gmv_cny"), ("month_start_date", "cohort_month")),
+        calibration=Calibration(
+            rows=Rows(relative_to="select count(*) from marts.dim_users where first_paid_order_date is not null",
+                      min_ratio=0.5, max_ratio=20.0,
+                      why="one row per customer and complete month (at most 16 on the sample)"),
+        ),
     ),
     Suite(
         model="fct_ltv_curves", schema="marts", key=("ltv_curve_cell_id",),
-        rows=_calendar("month", 10, 400, "segments x month numbers per cohort month"),
         not_null=("cohort_month", "segment_type", "segment_value", "month_number", "customers"),
-        positive=("customers", "cumulative_paid_orders", "aov_cny"),
+        positive=("customers", "cumulative_paid_orders"),
+        # zero-amount orders make AOV >= 0
+        non_negative=("aov_cny",),
         rates=("repurchase_rate",),
         sets={"segment_type": ("all", "acquisition_channel", "first_order_tier")},
+        calibration=Calibration(rows=_calendar("month", 10, 400, "segments x month numbers per cohort month")),
     ),
     Suite(
         model="fct_customer_rfm", schema="marts", key=("user_id",),
@@ -749,17 +949,19 @@ MEMBER: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_clv_parameters", schema="marts", key=("clv_parameter_id",),
-        rows=Rows(relative_to="select 14", min_ratio=1.0, max_ratio=1.0,
+        rows=Rows(relative_to="select 14", min_ratio=None, max_ratio=1.0,
                   why="7 parameters (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma) x 2 fit windows"),
         not_null=("fit_window", "model_name", "parameter_name", "parameter_value", "customers_fitted"),
         positive=("parameter_value", "customers_fitted"),
         sets={"fit_window": ("as_of", "calibration"), "model_name": ("bgnbd", "gamma_gamma")},
+        calibration=Calibration(rows=Rows(relative_to="select 14", min_ratio=1.0, max_ratio=1.0,
+                                          why="both fit windows have enough customers to fit")),
     ),
     Suite(
         model="fct_clv_holdout", schema="marts", key=("frequency_bucket",),
-        rows=Rows("select 1", 2, 20, "a few frequency buckets and the total"),
         not_null=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
         non_negative=("customers", "expected_repeat_purchase_days", "actual_repeat_purchase_days"),
+        calibration=Calibration(rows=Rows("select 1", 2, 20, "a few frequency buckets and the total")),
     ),
 )
 

@@ -13,22 +13,34 @@ import datetime as dt
 import math
 import pathlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import duckdb
-import yaml
 
 from ecomops.quality.spec import Suite
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+WINDOW = "intermediate.int_data_window"
 
 
 @dataclass(frozen=True)
 class Span:
-    """The data's first and last Asia/Shanghai day."""
+    """The data's first and last Asia/Shanghai day, and the calendar's span
+    (the days ``dim_date`` covers), with where they were read from."""
 
     start: dt.date
     end: dt.date
+    calendar_start: dt.date
+    calendar_end: dt.date
+    source: str = WINDOW
+
+
+@dataclass
+class Parameters:
+    """The suite parameters, and the row-count rules whose bounds could not
+    be computed (Great Expectations suite name -> message)."""
+
+    values: dict[str, Any]
+    errors: dict[str, str]
 
 
 def connect(path: pathlib.Path) -> duckdb.DuckDBPyConnection:
@@ -48,7 +60,8 @@ def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def export_snapshot(con: duckdb.DuckDBPyConnection, relation: str, target: pathlib.Path) -> int:
-    """Copy ``relation`` to a Parquet file; returns its row count."""
+    """Copy ``relation`` to a Parquet file (an empty table gives an empty
+    file with the table's columns); returns its row count."""
     columns = con.execute(f"describe {relation}").fetchall()
     select_list = ", ".join(
         f'cast("{name}" as double) as "{name}"' if str(kind).upper().startswith("DECIMAL") else f'"{name}"'
@@ -60,42 +73,105 @@ def export_snapshot(con: duckdb.DuckDBPyConnection, relation: str, target: pathl
     return int(con.execute(f"select count(*) from {relation}").fetchone()[0])
 
 
-def dbt_span_vars(project_file: pathlib.Path = REPO / "dbt_project.yml") -> tuple[str, str]:
-    """The dbt vars data_start_date / data_end_date ('' when not set)."""
-    project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-    variables = project.get("vars") or {}
-    return str(variables.get("data_start_date") or ""), str(variables.get("data_end_date") or "")
+class SpanError(ValueError):
+    """The data's span cannot be determined."""
 
 
 def data_span(con: duckdb.DuckDBPyConnection, start: str = "", end: str = "") -> Span:
-    """The span from the given dates, else from the dbt vars, else from the orders."""
-    var_start, var_end = dbt_span_vars()
-    start, end = start or var_start, end or var_end
-    if not (start and end):
-        first, last = con.execute(
-            "select min(placed_date), max(placed_date) from staging.stg_shop__orders"
+    """The data's window: ``start`` / ``end`` (ISO dates, e.g. --start-date)
+    when given, else ``intermediate.int_data_window`` (the window the build
+    derived from the data, dbt vars data_start_date / data_end_date
+    included). A warehouse built before that model existed falls back to
+    the first and last day of the orders placed and the users registered,
+    and to the days of ``marts.dim_date`` for the calendar."""
+    present = relations(con)
+    source = WINDOW
+    if WINDOW in present:
+        row = con.execute(
+            f"select data_start_date, data_end_date, calendar_start_date, calendar_end_date from {WINDOW}"
         ).fetchone()
-        start, end = start or str(first), end or str(last)
-    return Span(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        first, last, calendar_first, calendar_last = row if row else (None, None, None, None)
+    else:
+        source = "staging.stg_shop__orders placed_date and staging.stg_shop__users registered_date"
+        first, last = con.execute(
+            "select min(day), max(day) from ("
+            " select placed_date as day from staging.stg_shop__orders"
+            " union all select registered_date as day from staging.stg_shop__users)"
+        ).fetchone()
+        calendar_first, calendar_last = (
+            con.execute("select min(date_day), max(date_day) from marts.dim_date").fetchone()
+            if "marts.dim_date" in present else (None, None)
+        )
+    if start or end:
+        source = f"{source}, overridden by --start-date / --end-date"
+    span_start = _date(start, "--start-date") or _as_date(first)
+    span_end = _date(end, "--end-date") or _as_date(last)
+    if span_start is None or span_end is None:
+        raise SpanError(
+            f"the data's span is unknown: {source} has no dates (no users and no orders?). "
+            "Build the warehouse from an export with users and orders, or pass --start-date and --end-date"
+        )
+    if span_end < span_start:
+        raise SpanError(f"the data's span ends ({span_end}) before it starts ({span_start}): "
+                        "check --start-date / --end-date")
+    calendar_start = _as_date(calendar_first) or span_start
+    calendar_end = _as_date(calendar_last) or span_end
+    return Span(span_start, span_end, min(calendar_start, span_start), max(calendar_end, span_end), source)
 
 
-def parameters(con: duckdb.DuckDBPyConnection, suites: list[Suite], span: Span) -> dict[str, Any]:
-    """The suite parameters: the data span and each suite's row-count bounds."""
+def _date(text: str, option: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise SpanError(f"{option} {text!r} is not a date: write it as YYYY-MM-DD") from exc
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def parameters(con: duckdb.DuckDBPyConnection, suites: Iterable[Suite], span: Span) -> Parameters:
+    """The suite parameters: the data span, the calendar and each suite's
+    row-count bounds (invariant and calibration). A bound whose base cannot
+    be counted (a relation missing from the warehouse) is recorded in
+    ``errors`` and given an empty range, so that its rule fails."""
     values: dict[str, Any] = {
         "span_start_date": span.start.isoformat(),
         "span_end_date": span.end.isoformat(),
+        "span_end_year": span.end.year,
+        "calendar_start_date": span.calendar_start.isoformat(),
+        "calendar_end_date": span.calendar_end.isoformat(),
     }
+    errors: dict[str, str] = {}
     for suite in suites:
-        if suite.rows is None:
-            continue
-        base = _count(con, suite.rows.relative_to, span)
-        values[f"{suite.model}__min_rows"] = math.floor(base * suite.rows.min_ratio)
-        values[f"{suite.model}__max_rows"] = math.ceil(base * suite.rows.max_ratio)
-    return values
+        for name, prefix, rows in suite.row_bounds():
+            try:
+                base = _count(con, rows.relative_to, span)
+            except duckdb.Error as exc:
+                errors[name] = (f"cannot compute the row-count bounds of {name} from "
+                                f"{rows.relative_to!r}: {str(exc).splitlines()[0]}")
+                values[f"{prefix}min_rows"], values[f"{prefix}max_rows"] = 1, 0
+                continue
+            if rows.min_ratio is not None:
+                values[f"{prefix}min_rows"] = math.floor(base * rows.min_ratio)
+            if rows.max_ratio is not None:
+                values[f"{prefix}max_rows"] = math.ceil(base * rows.max_ratio)
+    return Parameters(values, errors)
 
 
 def _count(con: duckdb.DuckDBPyConnection, relative_to: str, span: Span) -> int:
-    query = relative_to.format(span_start_date=span.start.isoformat(), span_end_date=span.end.isoformat())
+    query = relative_to.format(
+        span_start_date=span.start.isoformat(), span_end_date=span.end.isoformat(),
+        calendar_start_date=span.calendar_start.isoformat(), calendar_end_date=span.calendar_end.isoformat(),
+    )
     if not query.lstrip().lower().startswith("select"):
         query = f"select count(*) from {query}"
-    return int(con.execute(query).fetchone()[0])
+    return int(con.execute(query).fetchone()[0] or 0)

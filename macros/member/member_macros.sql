@@ -32,3 +32,16 @@
         {{ last_data_date() }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The last day of the CLV calibration window (holdout check), as a SQL
+    date expression: var clv_calibration_end_date when set, else the as-of
+    day (member_as_of_date) minus var clv_holdout_days (default 120), so
+    that the holdout window (calibration end, as-of day] is the last
+    clv_holdout_days days of the data. -#}
+{% macro clv_calibration_end_date() -%}
+    {%- if var('clv_calibration_end_date', '') -%}
+        cast('{{ var("clv_calibration_end_date") }}' as date)
+    {%- else -%}
+        cast({{ dbt.dateadd('day', -1 * (var('clv_holdout_days', 120) | int), member_as_of_date()) }} as date)
+    {%- endif -%}
+{%- endmacro %}

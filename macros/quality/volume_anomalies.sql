@@ -14,6 +14,9 @@
     tell noise from an anomaly). Defaults: the dbt vars volume_* (block
     "quality" of dbt_project.yml). Returns one row per flagged day:
     volume_date, row_count, trailing_mean, ratio_to_trailing_mean, anomaly.
+    The calendar's bounds are scalar subqueries evaluated at run time
+    (day_spine), so an empty model (an entity exported header-only) gives
+    no days and no rows, never an error.
 -#}
 {% macro volume_anomalies(
     model,
@@ -47,7 +50,7 @@ daily_counts as (
 
 calendar_days as (
 
-    {{ dbt.date_spine('day', first_day, last_day) }}
+    {{ day_spine(first_day, last_day) }}
 
 ),
 

@@ -35,6 +35,9 @@ def run_dbt(args: list[str], warehouse: pathlib.Path, target_dir: pathlib.Path,
         DBT_LOG_PATH=str(target_dir / "logs"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    # A build on files (var raw_dir) refuses the public development salt:
+    # tests use their own, unless a test sets ECOMOPS_PII_SALT itself ('' = unset).
+    env.setdefault("ECOMOPS_PII_SALT", "pytest-salt-not-secret")
     env.update(extra_env or {})
     result = subprocess.run(
         [dbt_executable(), *args], cwd=REPO, env=env, capture_output=True, text=True
@@ -68,3 +71,55 @@ def connect(warehouse: pathlib.Path):
         yield con
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def bad_input_builds(request: pytest.FixtureRequest, warehouse: pathlib.Path,
+                     tmp_path_factory: pytest.TempPathFactory):
+    """The builds of the bad-input suite (tests/python/test_quality_bad_input.py).
+
+    On first use, starts every build that a selected test needs (two at a
+    time, in the background); each test then waits for its own build only.
+    """
+    from test_quality_bad_input import BadInputBuilds, groups_for_item
+
+    builds = BadInputBuilds(warehouse, tmp_path_factory.mktemp("bad_input"))
+    builds.submit(
+        group
+        for item in request.session.items
+        if "bad_input_builds" in getattr(item, "fixturenames", ())
+        for group in groups_for_item(item)
+    )
+    try:
+        yield builds
+    finally:
+        builds.close()
+
+
+def data_window(warehouse_path: pathlib.Path) -> tuple["dt.date", "dt.date"]:
+    """The data's first and last Asia/Shanghai day, recomputed here from the
+    staging tables as docs/staging.md defines them (registrations, orders
+    placed or paid, behaviour events), unless the dbt vars data_start_date /
+    data_end_date override them. Independent of int_data_window's SQL."""
+    import datetime as dt
+
+    import duckdb
+    import yaml
+
+    variables = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        stamps = [row[0] for row in con.execute(
+            """
+            select registered_at from staging.stg_shop__users
+            union all select placed_at from staging.stg_shop__orders
+            union all select paid_at from staging.stg_shop__orders where paid_at is not null
+            union all select event_at from staging.stg_tracking__events
+            """
+        ).fetchall()]
+    finally:
+        con.close()
+    days = [(stamp + dt.timedelta(hours=8)).date() for stamp in stamps]
+    first = dt.date.fromisoformat(str(variables["data_start_date"])) if variables.get("data_start_date") else min(days)
+    last = dt.date.fromisoformat(str(variables["data_end_date"])) if variables.get("data_end_date") else max(days)
+    return first, last

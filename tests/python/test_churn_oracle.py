@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
+from conftest import data_window
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHANGHAI_OFFSET = dt.timedelta(hours=8)
 
@@ -169,6 +171,12 @@ COLUMNS = [
 
 
 @pytest.fixture(scope="module")
+def window(warehouse):
+    """The data's first and last Shanghai day, recomputed from staging."""
+    return data_window(warehouse)
+
+
+@pytest.fixture(scope="module")
 def staging(warehouse):
     import duckdb
 
@@ -193,11 +201,10 @@ def staging(warehouse):
     return users, events, orders, devices, mart
 
 
-def expected_rows(staging) -> dict[tuple, dict]:
+def expected_rows(staging, window) -> dict[tuple, dict]:
     users, events, orders, devices, _mart = staging
     settings = project_vars()
-    first_day = dt.date.fromisoformat(settings["data_start_date"])
-    last_day = dt.date.fromisoformat(settings["data_end_date"])
+    first_day, last_day = window
     data_end_at = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()) - SHANGHAI_OFFSET
     expected = {}
     node_1 = node_1_entries(users, events)
@@ -211,8 +218,8 @@ def expected_rows(staging) -> dict[tuple, dict]:
     return expected
 
 
-def test_nodes_1_and_3_daily_rows_equal_plain_python(staging):
-    expected = expected_rows(staging)
+def test_nodes_1_and_3_daily_rows_equal_plain_python(staging, window):
+    expected = expected_rows(staging, window)
     mart = {
         (node_code, date_day, dimension, value): dict(zip(COLUMNS, values))
         for node_code, date_day, dimension, value, *values in staging[4]
@@ -231,9 +238,9 @@ def test_nodes_1_and_3_daily_rows_equal_plain_python(staging):
     assert not mismatches, f"{len(mismatches)} cells differ, first ones: {mismatches[:10]}"
 
 
-def test_oracle_sees_every_kind_of_episode(staging):
+def test_oracle_sees_every_kind_of_episode(staging, window):
     """The comparison is only meaningful if the sample exercises every case."""
-    expected = expected_rows(staging)
+    expected = expected_rows(staging, window)
     totals = collections.Counter()
     for (node_code, _day, dimension, _value), row in expected.items():
         if dimension == "all":
@@ -252,7 +259,7 @@ def readme_query() -> str:
     return after.split("```sql", 1)[1].split("```", 1)[0]
 
 
-def test_readme_recall_query(warehouse, staging):
+def test_readme_recall_query(warehouse, staging, window):
     """The README query runs and its counts equal a plain-Python recount.
 
     Population: users with no event within 24 hours of registering whose
@@ -275,8 +282,7 @@ def test_readme_recall_query(warehouse, staging):
     month, recalled, recalled_back, holdout, holdout_back, _r_rate, _h_rate, brought_back = result[0]
 
     users, events, _orders, _devices, _mart = staging
-    settings = project_vars()
-    last_day = dt.date.fromisoformat(settings["data_end_date"])
+    _first_day, last_day = window
     data_end_at = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()) - SHANGHAI_OFFSET
     month_start = (last_day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     registered = dict(users)

@@ -27,6 +27,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from conftest import data_window
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 ZERO = Decimal("0.00")
 
@@ -36,10 +38,21 @@ def project_vars() -> dict:
         return yaml.safe_load(handle)["vars"]
 
 
-def as_of_day() -> dt.date:
+@pytest.fixture(scope="module")
+def as_of(warehouse) -> dt.date:
+    """var member_as_of_date, else the data's last day (recomputed from staging)."""
     variables = project_vars()
-    text = variables.get("member_as_of_date") or variables.get("data_end_date")
-    return dt.date.fromisoformat(str(text))
+    if variables.get("member_as_of_date"):
+        return dt.date.fromisoformat(str(variables["member_as_of_date"]))
+    return data_window(warehouse)[1]
+
+
+def calibration_end_day(as_of: dt.date) -> dt.date:
+    """var clv_calibration_end_date, else the as-of day minus clv_holdout_days."""
+    variables = project_vars()
+    if variables.get("clv_calibration_end_date"):
+        return dt.date.fromisoformat(str(variables["clv_calibration_end_date"]))
+    return as_of - dt.timedelta(days=int(variables["clv_holdout_days"]))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -134,9 +147,8 @@ def lifecycle(registered: dt.date, last_paid: dt.date, as_of: dt.date) -> str:
     return "mature"
 
 
-def test_rfm_matches_plain_python(staging) -> None:
+def test_rfm_matches_plain_python(staging, as_of) -> None:
     data, execute = staging
-    as_of = as_of_day()
     expected = expected_rfm_inputs(data, as_of)
     r_scores = quintile_scores({u: row["recency"] for u, row in expected.items()}, better_is_higher=False)
     f_scores = quintile_scores({u: row["frequency"] for u, row in expected.items()}, better_is_higher=True)
@@ -189,10 +201,9 @@ def expected_bgnbd_inputs(data: Staging, as_of: dt.date, calibration_end: dt.dat
     return result
 
 
-def test_bgnbd_inputs_match_plain_python(staging) -> None:
+def test_bgnbd_inputs_match_plain_python(staging, as_of) -> None:
     data, execute = staging
-    as_of = as_of_day()
-    calibration_end = dt.date.fromisoformat(str(project_vars()["clv_calibration_end_date"]))
+    calibration_end = calibration_end_day(as_of)
     expected = expected_bgnbd_inputs(data, as_of, calibration_end)
 
     rows = execute(

@@ -4,7 +4,11 @@ The committed suites (gx/) are run on Parquet snapshots of marts taken from
 the warehouse built from the sample, after one defect per rule has been
 planted on its own rows. The test asserts the exact set of failing
 expectations: each planted defect is caught by its rule and by no other, and
-nothing else fails. The uncorrupted snapshots pass.
+nothing else fails. The uncorrupted snapshots pass, under both profiles.
+
+The calibration checks (a mean band tuned to the sample) run only under
+``--profile sample``: under ``--profile any`` the same corrupted snapshot
+fails only its invariants, and no calibration suite runs at all.
 """
 
 from __future__ import annotations
@@ -41,17 +45,18 @@ def project(warehouse: pathlib.Path, tmp_path_factory: pytest.TempPathFactory):
     try:
         for suite in suites:
             wh.export_snapshot(con, suite.relation, root / TABLES_DIR / snapshot_file(suite))
-        params = wh.parameters(con, suites, wh.data_span(con))
+        params = wh.parameters(con, suites, wh.data_span(con)).values
     finally:
         con.close()
     clean = {suite.model: pd.read_parquet(root / TABLES_DIR / snapshot_file(suite)) for suite in suites}
     return root, suites, params, clean
 
 
-def _validate(root, suites, params, frames: dict[str, pd.DataFrame]) -> dict[str, SuiteOutcome]:
+def _validate(root, suites, params, frames: dict[str, pd.DataFrame],
+              profile: str = "sample") -> dict[str, SuiteOutcome]:
     for suite in suites:
         frames[suite.model].to_parquet(root / TABLES_DIR / snapshot_file(suite), index=False)
-    outcomes = run_suites(root, suites, params, whole_checkpoint=False, build_docs=False)
+    outcomes = run_suites(root, suites, params, profile=profile, whole_checkpoint=False, build_docs=False)
     return {outcome.suite: outcome for outcome in outcomes}
 
 
@@ -62,7 +67,9 @@ def _failing(outcome: SuiteOutcome) -> set[tuple[str, str]]:
 def test_clean_snapshots_pass(project) -> None:
     root, suites, params, clean = project
     outcomes = _validate(root, suites, params, {name: frame.copy() for name, frame in clean.items()})
-    assert {name: _failing(outcome) for name, outcome in outcomes.items()} == {name: set() for name in MODELS}
+    # every table of MODELS has calibration checks too
+    expected = set(MODELS) | {f"{model}__calibration" for model in MODELS}
+    assert {name: _failing(outcome) for name, outcome in outcomes.items()} == {name: set() for name in expected}
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series, count: int) -> list[int]:
@@ -85,8 +92,9 @@ def test_each_kind_of_expectation_fires_on_its_defect(project) -> None:
     orders.loc[delivered[2], "user_id"] = None
     # non-negative amount
     orders.loc[delivered[3], "discount_amount_cny"] = -5.0
-    # strictly positive amount (an unpaid order, so GMV is untouched)
-    orders.loc[unpaid[1], "order_amount_cny"] = 0.0
+    # non-negative order amount (an unpaid order, so GMV is untouched; 0 is a
+    # valid amount: full-coupon orders, gifts, free samples)
+    orders.loc[unpaid[1], "order_amount_cny"] = -0.01
     # date inside the data's span
     orders.loc[delivered[4], "placed_date"] = dt.date(2030, 1, 1)
     # allowed set
@@ -95,7 +103,7 @@ def test_each_kind_of_expectation_fires_on_its_defect(project) -> None:
     orders.loc[delivered[6], "delivered_at"] = orders.loc[delivered[6], "shipped_at"] - pd.Timedelta(days=1)
     # explicit range: paid order sequence starts at 1
     orders.loc[delivered[7], "paid_order_sequence"] = 0
-    # distribution: AOV three times the reports' band
+    # calibration (distribution): AOV three times the reports' band
     orders.loc[orders["is_paid"], "paid_gmv_cny"] = orders.loc[orders["is_paid"], "paid_gmv_cny"] * 3
 
     users = clean["dim_users"].copy()
@@ -113,7 +121,7 @@ def test_each_kind_of_expectation_fires_on_its_defect(project) -> None:
     outcomes = _validate(root, suites, params, {
         "fct_orders": orders, "dim_users": users, "fct_channel_performance_daily": channels,
     })
-    assert _failing(outcomes["fct_orders"]) == {
+    invariants = {
         ("expect_table_row_count_to_be_between", ""),
         ("expect_column_values_to_be_unique", "order_id"),
         ("expect_column_values_to_not_be_null", "user_id"),
@@ -123,8 +131,11 @@ def test_each_kind_of_expectation_fires_on_its_defect(project) -> None:
         ("expect_column_values_to_be_in_set", "order_channel"),
         ("expect_column_pair_values_a_to_be_greater_than_b", "delivered_at, shipped_at"),
         ("expect_column_values_to_be_between", "paid_order_sequence"),
-        ("expect_column_mean_to_be_between", "paid_gmv_cny"),
     }
+    assert _failing(outcomes["fct_orders"]) == invariants
+    assert _failing(outcomes["fct_orders__calibration"]) == {("expect_column_mean_to_be_between", "paid_gmv_cny")}
+    assert _failing(outcomes["fct_channel_performance_daily__calibration"]) == set()
+    assert _failing(outcomes["dim_users__calibration"]) == set()
     assert _failing(outcomes["dim_users"]) == {("expect_column_values_to_match_regex", "phone_hash")}
     assert _failing(outcomes["fct_channel_performance_daily"]) == {
         ("expect_compound_columns_to_be_unique", "date_day, channel"),
@@ -137,3 +148,23 @@ def test_each_kind_of_expectation_fires_on_its_defect(project) -> None:
     assert observed[("expect_column_values_to_be_in_set", "order_channel")] == (
         f"1 of {len(orders)} rows unexpected, e.g. tiktok")
     assert "2030-01-01" in observed[("expect_column_values_to_be_between", "placed_date")]
+
+
+def test_calibration_checks_run_only_under_profile_sample(project) -> None:
+    """The AOV band is a calibration check: --profile any skips it (and every
+    other calibration suite), --profile sample runs it and it fails."""
+    root, suites, params, clean = project
+    orders = clean["fct_orders"].copy()
+    orders.loc[orders["is_paid"], "paid_gmv_cny"] = orders.loc[orders["is_paid"], "paid_gmv_cny"] * 3
+    frames = {**{name: frame.copy() for name, frame in clean.items()}, "fct_orders": orders}
+
+    any_export = _validate(root, suites, params, dict(frames), profile="any")
+    assert set(any_export) == set(MODELS)
+    assert all(outcome.success for outcome in any_export.values())
+    assert "expect_column_mean_to_be_between" not in {
+        item.expectation_type for outcome in any_export.values() for item in outcome.expectations}
+
+    sample = _validate(root, suites, params, dict(frames), profile="sample")
+    assert sample["fct_orders"].success
+    assert _failing(sample["fct_orders__calibration"]) == {("expect_column_mean_to_be_between", "paid_gmv_cny")}
+    assert sample["fct_orders__calibration"].kind == "calibration"

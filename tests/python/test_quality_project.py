@@ -2,12 +2,16 @@
 
 - the Great Expectations files under gx/ are exactly what
   ecomops/quality/spec.py renders (no hand edits, no drift);
-- the coverage gates find each kind of gap in a hand-made manifest/catalog.
+- the coverage gates find each kind of gap in a hand-made manifest/catalog;
+- the unit-test gate catches a unit test that dbt would silently ignore
+  (nested under a model entry) in a hand-written YAML file.
 """
 
 from __future__ import annotations
 
 import copy
+import pathlib
+import textwrap
 
 from ecomops.quality import coverage, gx_project
 from ecomops.quality.spec import SUITES
@@ -126,3 +130,64 @@ def test_coverage_finds_each_kind_of_gap() -> None:
 
 def test_every_suite_bounds_its_row_count() -> None:
     assert [suite.model for suite in SUITES if suite.rows is None] == []
+
+
+UNIT_TEST_YAML = textwrap.dedent("""\
+    version: 2
+    models:
+      - name: fct_orders
+        description: d
+        unit_tests:
+          - name: nested_is_ignored_by_dbt
+            given: []
+            expect: {rows: []}
+    unit_tests:
+      - name: top_level_runs
+        model: fct_orders
+        given: []
+        expect: {rows: []}
+      - name: top_level_missing_from_manifest
+        model: fct_orders
+        given: []
+        expect: {rows: []}
+""")
+
+
+def _unit_test_project(root: pathlib.Path) -> dict:
+    (root / "models" / "marts").mkdir(parents=True)
+    (root / "dbt_project.yml").write_text("name: x\nmodel-paths: [models]\n", encoding="utf-8")
+    (root / "models" / "marts" / "_marts__models.yml").write_text(UNIT_TEST_YAML, encoding="utf-8")
+    path = "models/marts/_marts__models.yml"
+    return {"unit_tests": {
+        "unit_test.ecomops.fct_orders.top_level_runs": {
+            "name": "top_level_runs", "model": "fct_orders", "original_file_path": path},
+    }}
+
+
+def test_unit_test_gate_catches_a_nested_unit_test(tmp_path: pathlib.Path) -> None:
+    manifest = _unit_test_project(tmp_path)
+    written = coverage.written_unit_tests(tmp_path)
+    assert [(test.name, test.nested) for test in written] == [
+        ("top_level_runs", False), ("top_level_missing_from_manifest", False), ("nested_is_ignored_by_dbt", True)]
+    gate = coverage.unit_tests_gate(manifest, written)
+    assert gate.checked == 3
+    assert gate.gaps == [
+        "models/marts/_marts__models.yml: fct_orders.nested_is_ignored_by_dbt: nested under model fct_orders, "
+        "which dbt ignores: move it to a top-level unit_tests: block with model: fct_orders",
+        "models/marts/_marts__models.yml: fct_orders.top_level_missing_from_manifest: not in "
+        "target/manifest.json: check its model: and name:, then run dbt parse",
+    ]
+    assert "[unit_tests_run]" in coverage.format_gates([gate])
+
+
+def test_unit_test_gate_passes_when_every_written_test_runs(tmp_path: pathlib.Path) -> None:
+    manifest = _unit_test_project(tmp_path)
+    written = [test for test in coverage.written_unit_tests(tmp_path) if test.name == "top_level_runs"]
+    assert coverage.unit_tests_gate(manifest, written).percent == 100.0
+
+
+def test_every_unit_test_in_the_project_is_top_level() -> None:
+    """The project's own YAML: no unit test is nested under a model (dbt would skip it)."""
+    nested = [f"{test.path}: {test.model}.{test.name}"
+              for test in coverage.written_unit_tests(coverage.REPO) if test.nested]
+    assert nested == []

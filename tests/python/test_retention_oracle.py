@@ -34,6 +34,8 @@ import duckdb
 import pytest
 import yaml
 
+from conftest import data_window
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHANGHAI_OFFSET = dt.timedelta(hours=8)
 SAMPLE_SEED = 20250515
@@ -151,11 +153,9 @@ def load_sample(con: duckdb.DuckDBPyConnection) -> Sample:
             if user_id not in first_paid_at or paid_at < first_paid_at[user_id]:
                 first_paid_at[user_id] = paid_at
 
-    data_end = (
-        dt.date.fromisoformat(project["data_end_date"])
-        if project.get("data_end_date")
-        else max(day for days in any_days.values() for day in days)
-    )
+    data_end = data_window(pathlib.Path(con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]))[1]
     sample = Sample(
         data_end=data_end,
         active_days={
@@ -378,7 +378,9 @@ def test_funnel_daily_every_row(con) -> None:
     project = project_vars()
     window = dt.timedelta(days=project["funnel_conversion_window_days"])
     grace = dt.timedelta(minutes=project["funnel_session_order_grace_minutes"])
-    data_end = dt.date.fromisoformat(project["data_end_date"])
+    data_end = data_window(pathlib.Path(con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]))[1]
     browse_types = {"page_view", "search"}
 
     events = con.execute(

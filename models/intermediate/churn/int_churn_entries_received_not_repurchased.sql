@@ -1,6 +1,9 @@
 {#-
     Churn node 4, received_not_repurchased (签收未复购): one episode per
-    delivered parcel, entered when the buyer signs for it (delivered_at).
+    delivered order, entered when the buyer signs for its parcel
+    (delivered_at). An order split into several parcels counts its first
+    shipped parcel, the rule of int_order_fulfilments_aggregated (fct_orders
+    uses the same), so an order enters the node once.
     The recovery is the user's first payment strictly after the delivery
     (a new paid order).
 -#}
@@ -18,27 +21,25 @@ orders as (
 
 ),
 
-shipments as (
+fulfilments as (
 
     select
-        shipment_id,
         order_id,
         delivered_at
-    from {{ ref('stg_logistics__shipments') }}
+    from {{ ref('int_order_fulfilments_aggregated') }}
 
 ),
 
 deliveries as (
 
     select
-        shipments.shipment_id,
         orders.order_id,
         orders.user_id,
-        shipments.delivered_at
-    from shipments
+        fulfilments.delivered_at
+    from fulfilments
     inner join orders
-        on shipments.order_id = orders.order_id
-    where shipments.delivered_at is not null
+        on fulfilments.order_id = orders.order_id
+    where fulfilments.delivered_at is not null
 
 ),
 
@@ -57,7 +58,6 @@ payments as (
 deliveries_with_later_payments as (
 
     select
-        deliveries.shipment_id,
         deliveries.order_id,
         deliveries.user_id,
         deliveries.delivered_at,
@@ -65,7 +65,7 @@ deliveries_with_later_payments as (
         payments.campaign_id as paying_order_campaign_id,
         payments.paid_at,
         row_number() over (
-            partition by deliveries.shipment_id
+            partition by deliveries.order_id
             order by payments.paid_at, payments.order_id
         ) as payment_rank
     from deliveries

@@ -1,6 +1,7 @@
 """Per customer of the calibration window: repeat purchase days the
 ``calibration`` fit (int_clv_parameters) expects in the holdout window
-(calibration end, as-of day], beside the actual count (maths in ecomops.clv).
+(calibration end, as-of day], beside the actual count (maths in
+ecomops.clv). No calibration customers: no rows.
 """
 
 import os
@@ -29,6 +30,7 @@ def model(dbt, session):
     # Sorted so the fit is reproducible: the optimiser sums in row order.
     inputs = dbt.ref("int_customer_clv_inputs").df().sort_values("user_id", ignore_index=True)
     parameters = dbt.ref("int_clv_parameters").df()
+    # No calibration fit (too few repeat customers): the expected column is null.
     purchases, _ = fitting.params_from_table(parameters, "calibration")
-    calibration = inputs[inputs["is_in_calibration"].astype(bool)]
+    calibration = inputs[inputs["is_in_calibration"].fillna(False).astype(bool)]
     return fitting.holdout_predictions(calibration, purchases)

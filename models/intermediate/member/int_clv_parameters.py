@@ -3,7 +3,8 @@
 Two fits on int_customer_clv_inputs: ``as_of`` (every purchase day up to the
 member as-of day; used by fct_customer_clv) and ``calibration`` (purchase days
 up to var clv_calibration_end_date; used by the holdout check). The maths is
-in the project package ``ecomops.clv`` (numpy + scipy).
+in the project package ``ecomops.clv`` (numpy + scipy). Empty or small
+inputs never fail: see the rules in ``ecomops.clv.fitting``.
 """
 
 import os
@@ -28,18 +29,8 @@ def _import_clv():
 def model(dbt, session):
     dbt.config(materialized="table")
     fitting = _import_clv()
-    import pandas as pd
 
-    # Sorted so the fit is reproducible: the optimiser sums in row order.
-    inputs = dbt.ref("int_customer_clv_inputs").df().sort_values("user_id", ignore_index=True)
-    as_of_fit = fitting.fit_window(
-        inputs, "as_of", inputs["as_of_date"].iloc[0],
-        "repeat_purchase_days", "recency_days", "age_days", "repeat_purchase_value_cny",
-    )
-    calibration = inputs[inputs["is_in_calibration"].astype(bool)]
-    calibration_fit = fitting.fit_window(
-        calibration, "calibration", inputs["calibration_end_date"].iloc[0],
-        "calibration_repeat_purchase_days", "calibration_recency_days", "calibration_age_days",
-        "calibration_repeat_purchase_value_cny",
-    )
-    return pd.concat([as_of_fit, calibration_fit], ignore_index=True)
+    # fit_windows sorts by user_id so the fit is reproducible (the optimiser
+    # sums in row order). No customers in a window: no rows for it; too few
+    # repeat customers for a model: its parameters are null (ecomops.clv.fitting).
+    return fitting.fit_windows(dbt.ref("int_customer_clv_inputs").df())

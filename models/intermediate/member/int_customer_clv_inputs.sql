@@ -2,8 +2,9 @@
 -- orders of one customer on one Asia/Shanghai day are one purchase worth
 -- their summed paid GMV. Two windows: the as-of window (fit of
 -- fct_customer_clv) and the calibration window that ends on
--- var clv_calibration_end_date, with the repeat purchase days that followed
--- it up to the as-of day (holdout check, fct_clv_holdout).
+-- clv_calibration_end_date() (var, else the as-of day minus clv_holdout_days),
+-- with the repeat purchase days that followed it up to the as-of day (holdout
+-- check, fct_clv_holdout).
 
 with
 
@@ -17,7 +18,7 @@ windows as (
 
     select
         {{ member_as_of_date() }} as as_of_date,
-        cast('{{ var("clv_calibration_end_date") }}' as date) as calibration_end_date
+        {{ clv_calibration_end_date() }} as calibration_end_date
 
 ),
 
@@ -99,8 +100,7 @@ final as (
         {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as recency_days,
         {{ dbt.datediff('first_purchase_date', 'as_of_date', 'day') }} as age_days,
         cast(repeat_purchase_value_cny as decimal(18, 2)) as repeat_purchase_value_cny,
-        cast(repeat_purchase_value_cny / nullif(purchase_days - 1, 0) as decimal(18, 2))
-            as mean_repeat_purchase_value_cny,
+        {{ money_divide('repeat_purchase_value_cny', 'purchase_days - 1') }} as mean_repeat_purchase_value_cny,
         calibration_end_date,
         first_purchase_date <= calibration_end_date as is_in_calibration,
         case

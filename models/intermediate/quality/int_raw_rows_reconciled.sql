@@ -14,7 +14,8 @@ with
 
         select
             count(*) as raw_rows,
-            sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows
+            sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows,
+            sum(pii_masked_values) as pii_masked_values
         from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
 
     ),
@@ -45,7 +46,8 @@ counted as (
             '{{ source_name }}' as source_name,
             {{ table_name }}_base.raw_rows,
             {{ table_name }}_staged.staged_rows,
-            {{ table_name }}_base.duplicate_rows
+            {{ table_name }}_base.duplicate_rows,
+            {{ table_name }}_base.pii_masked_values
         from {{ table_name }}_base
         cross join {{ table_name }}_staged
         {% if not loop.last %}union all{% endif %}
@@ -62,6 +64,7 @@ final as (
         cast(counted.staged_rows as bigint) as staged_rows,
         cast(coalesce(quarantine.quarantined_rows, 0) as bigint) as quarantined_rows,
         cast(coalesce(counted.duplicate_rows, 0) as bigint) as duplicate_rows,
+        cast(coalesce(counted.pii_masked_values, 0) as bigint) as pii_masked_values,
         counted.raw_rows = counted.staged_rows
         + coalesce(quarantine.quarantined_rows, 0)
         + coalesce(counted.duplicate_rows, 0) as is_reconciled

@@ -44,11 +44,7 @@ calendar as (
 data_start as (
 
     select
-        {% if var('data_start_date', '') -%}
-            cast('{{ var("data_start_date") }}' as date)
-        {%- else -%}
-            (select min(entered_date) from episodes)
-        {%- endif %} as data_start_date,
+        {{ first_data_date() }} as data_start_date,
         {{ last_data_date() }} as data_end_date
 
 ),

@@ -1,17 +1,37 @@
 {#-
-    The Asia/Shanghai calendar, one row per day from 2025-01-01 to
-    2026-12-31, with ISO weeks and the platform's promotions and festivals
-    (seed calendar_events, plus the weekly member day 会员日 on every
-    Wednesday, generated here rather than listed).
+    The Asia/Shanghai calendar, one row per day from calendar_start_date to
+    calendar_end_date of int_data_window (the data's years plus the horizon
+    its deadlines need), with ISO weeks and the platform's promotions and
+    festivals. Days fixed by a rule are computed here for any year: 618
+    (June 1-18), Children's Day (June 1), Mother's Day (second Sunday of
+    May), 双11 (November 1-11), 双12 (December 12) and the weekly member day
+    会员日 (every Wednesday). Lunar festivals and the platform's own
+    campaigns come from seed calendar_events, for the years it lists.
 -#}
-{%- set calendar_start_date = '2025-01-01' -%}
-{%- set calendar_end_date = '2026-12-31' -%}
 {%- set calendar_event_names = [
-    'spring_festival', 'new_user_week', 'flash_discount_night', 'mothers_day',
+    'spring_festival', 'lunar_new_year', 'new_user_week', 'flash_discount_night', 'mothers_day',
     'sale_618', 'childrens_day', 'dragon_boat', 'double_11', 'double_12',
+] -%}
+{%- set rule_events = [
+    ('sale_618', '618年中大促', 'promotion', 'days.month_number = 6 and days.day_of_month between 1 and 18'),
+    ('childrens_day', '儿童节', 'festival', 'days.month_number = 6 and days.day_of_month = 1'),
+    ('mothers_day', '母亲节', 'festival',
+     'days.month_number = 5 and days.day_of_week = 7 and days.day_of_month between 8 and 14'),
+    ('double_11', '双11', 'promotion', 'days.month_number = 11 and days.day_of_month between 1 and 11'),
+    ('double_12', '双12', 'promotion', 'days.month_number = 12 and days.day_of_month = 12'),
+    ('member_day', '会员日', 'promotion', 'days.day_of_week = 3'),
 ] -%}
 
 with
+
+data_window as (
+
+    select
+        calendar_start_date,
+        calendar_end_date
+    from {{ ref('int_data_window') }}
+
+),
 
 calendar_events as (
 
@@ -26,10 +46,9 @@ calendar_events as (
 
 day_spine as (
 
-    {{ dbt.date_spine(
-        'day',
-        "cast('" ~ calendar_start_date ~ "' as date)",
-        dbt.dateadd('day', 1, "cast('" ~ calendar_end_date ~ "' as date)")
+    {{ day_spine(
+        '(select calendar_start_date from data_window)',
+        '(select calendar_end_date from data_window)'
     ) }}
 
 ),
@@ -38,38 +57,51 @@ days as (
 
     select
         cast(date_day as date) as date_day,
-        cast(extract(isodow from date_day) as integer) as day_of_week
+        cast(extract(isodow from date_day) as integer) as day_of_week,
+        cast(extract(month from date_day) as integer) as month_number,
+        cast(extract(day from date_day) as integer) as day_of_month
     from day_spine
 
 ),
 
-member_days as (
+rule_events as (
 
-    select
-        date_day as event_date,
-        'member_day' as event_name,
-        '会员日' as event_name_zh,
-        'promotion' as event_type
-    from days
-    where day_of_week = 3
+    {% for event_name, event_name_zh, event_type, condition in rule_events %}
+        select
+            days.date_day as event_date,
+            '{{ event_name }}' as event_name,
+            '{{ event_name_zh }}' as event_name_zh,
+            '{{ event_type }}' as event_type
+        from days
+        where {{ condition }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
+-- a rule event listed in the seed as well counts once
 all_events as (
 
-    select
+    select distinct
         event_date,
         event_name,
         event_name_zh,
         event_type
-    from calendar_events
-    union all
-    select
-        event_date,
-        event_name,
-        event_name_zh,
-        event_type
-    from member_days
+    from (
+        select
+            event_date,
+            event_name,
+            event_name_zh,
+            event_type
+        from calendar_events
+        union all
+        select
+            event_date,
+            event_name,
+            event_name_zh,
+            event_type
+        from rule_events
+    ) as listed_and_ruled
 
 ),
 

@@ -24,6 +24,7 @@ final as (
         cast(cancelled_date as date) as cancelled_date,
         cast(order_status as {{ dbt.type_string() }}) as order_status,
         cast(is_paid as boolean) as is_paid,
+        cast(is_zero_amount as boolean) as is_zero_amount,
         cast(order_channel as {{ dbt.type_string() }}) as order_channel,
         cast(campaign_id as bigint) as campaign_id,
         cast(coupon_id as bigint) as coupon_id,

@@ -244,7 +244,7 @@ joined as (
 costed as (
     select
         *,
-        {{ marketing_ratio('points_redeemed', var('marketing_points_per_yuan'), 2) }} as points_cost_cny
+        {{ money_divide('points_redeemed', var('marketing_points_per_yuan')) }} as points_cost_cny
     from joined
 ),
 

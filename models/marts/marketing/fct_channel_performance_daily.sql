@@ -221,14 +221,14 @@ final as (
         {{ marketing_ratio('paying_visitors', 'unique_visitors', 4) }} as visit_to_pay_conversion,
         cast(new_registered_users as bigint) as new_registered_users,
         cast(new_paying_customers as bigint) as new_paying_customers,
-        {{ marketing_ratio('spend_cny', 'new_registered_users', 2) }} as cac_per_registration_cny,
-        {{ marketing_ratio('spend_cny', 'new_paying_customers', 2) }} as cac_per_paying_customer_cny,
+        {{ money_divide('spend_cny', 'new_registered_users') }} as cac_per_registration_cny,
+        {{ money_divide('spend_cny', 'new_paying_customers') }} as cac_per_paying_customer_cny,
         {%- for model in models %}
             cast(credited_orders_{{ model }} as decimal(18, 8)) as credited_orders_{{ model }},
             cast(credited_gmv_{{ model }}_cny as decimal(18, 2)) as credited_gmv_{{ model }}_cny,
             {{ marketing_ratio('credited_gmv_' ~ model ~ '_cny', 'spend_cny', 4) }} as roi_{{ model }},
         {%- endfor %}
-        {{ marketing_ratio('credited_gmv_' ~ default_model ~ '_cny', 'unique_visitors', 2) }} as uv_value_cny,
+        {{ money_divide('credited_gmv_' ~ default_model ~ '_cny', 'unique_visitors') }} as uv_value_cny,
         cast(new_customers_matured_30d as bigint) as new_customers_matured_30d,
         cast(repurchased_30d_customers as bigint) as repurchased_30d_customers,
         {{ marketing_ratio('repurchased_30d_customers', 'new_customers_matured_30d', 4) }}

@@ -66,7 +66,7 @@ final as (
     select
         frequency_bucket,
         cast(bucket_order as integer) as bucket_order,
-        cast('{{ var("clv_calibration_end_date") }}' as date) as calibration_end_date,
+        {{ clv_calibration_end_date() }} as calibration_end_date,
         cast(holdout_days as integer) as holdout_days,
         cast(customers as bigint) as customers,
         cast(expected_repeat_purchase_days as decimal(18, 2)) as expected_repeat_purchase_days,

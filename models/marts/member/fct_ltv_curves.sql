@@ -88,10 +88,10 @@ final as (
         cast(cumulative_paid_orders as bigint) as cumulative_paid_orders,
         cast(cumulative_paid_gmv_cny as decimal(18, 2)) as cumulative_paid_gmv_cny,
         cast(cumulative_net_gmv_cny as decimal(18, 2)) as cumulative_net_gmv_cny,
-        cast(cumulative_paid_gmv_cny / customers as decimal(18, 2)) as avg_cumulative_paid_gmv_cny,
-        cast(cumulative_net_gmv_cny / customers as decimal(18, 2)) as avg_cumulative_net_gmv_cny,
-        cast(cumulative_gross_margin_cny / customers as decimal(18, 2)) as avg_cumulative_gross_margin_cny,
-        cast(cumulative_paid_gmv_cny / cumulative_paid_orders as decimal(18, 2)) as aov_cny
+        {{ money_divide('cumulative_paid_gmv_cny', 'customers') }} as avg_cumulative_paid_gmv_cny,
+        {{ money_divide('cumulative_net_gmv_cny', 'customers') }} as avg_cumulative_net_gmv_cny,
+        {{ money_divide('cumulative_gross_margin_cny', 'customers') }} as avg_cumulative_gross_margin_cny,
+        {{ money_divide('cumulative_paid_gmv_cny', 'cumulative_paid_orders') }} as aov_cny
     from aggregated
 
 )

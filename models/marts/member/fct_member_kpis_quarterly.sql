@@ -107,7 +107,7 @@ final as (
         cast(1.0 * repeat_buyers / buyers as decimal(9, 4)) as repurchase_rate,
         cast(paid_orders as bigint) as paid_orders,
         cast(paid_gmv_cny as decimal(18, 2)) as paid_gmv_cny,
-        cast(paid_gmv_cny / paid_orders as decimal(18, 2)) as aov_cny
+        {{ money_divide('paid_gmv_cny', 'paid_orders') }} as aov_cny
     from quarterly
 
 )

@@ -23,6 +23,7 @@ final as (
         cancelled_date,
         order_status,
         is_paid,
+        is_zero_amount,
         list_amount_cny,
         discount_amount_cny,
         coupon_amount_cny,

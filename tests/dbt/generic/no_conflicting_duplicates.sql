@@ -1,11 +1,14 @@
 {#-
-    Fails when two raw rows of the same natural key were loaded at the same
-    time with different content: staging keeps the latest load of a key, and
-    for such a tie no load is the latest, so which version reaches the marts
-    would be arbitrary. Exact re-exports (same content) and later loads are
-    fine. Applied to the base_ models (one row per raw row, with
-    duplicate_rank 1 = the row staging keeps, loaded_at and raw_row).
-    Returns one row per conflicting key and load time.
+    Fails when a row removed as a duplicate (duplicate_rank > 1) differs in
+    content from a judged row of its key loaded at the same time: only exact
+    copies may be removed at one load time. Two versions of a key at its
+    latest load are a conflict that staging quarantines
+    (conflicting_duplicate, every version judged), so which version reaches
+    the marts never depends on file order; this test proves no such version
+    is silently removed instead. Content is compared by row_fingerprint (a
+    salted hash over every raw column, personal data included: two rows
+    differing only in a phone number differ). Applied to the base_ models.
+    Returns one row per offending key and load time.
 -#}
 {% test no_conflicting_duplicates(model, key_column) %}
 
@@ -16,7 +19,7 @@ raw_rows as (
     select
         {{ key_column }} as key_value,
         loaded_at,
-        raw_row,
+        row_fingerprint,
         duplicate_rank
     from {{ model }}
     where {{ key_column }} is not null
@@ -28,7 +31,7 @@ kept_rows as (
     select
         key_value,
         loaded_at,
-        raw_row
+        row_fingerprint
     from raw_rows
     where duplicate_rank = 1
 
@@ -47,7 +50,7 @@ final as (
             and raw_rows.loaded_at = kept_rows.loaded_at
     where
         raw_rows.duplicate_rank > 1
-        and raw_rows.raw_row != kept_rows.raw_row
+        and raw_rows.row_fingerprint != kept_rows.row_fingerprint
     group by raw_rows.key_value, raw_rows.loaded_at
 
 )

@@ -1,7 +1,9 @@
 {#-
-    Every raw tier change row, typed, with its quarantine reason and its rank
-    among rows of the same tier_change_id (1 = latest loaded_at, the one
-    kept).
+    Every raw tier change row, typed, with its quarantine reason and its
+    duplicate rank (rank_versions: 1 = judged, staged or quarantined). The
+    tier codes define what the change is: they stay strict (unknown_enum).
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -13,7 +15,9 @@ source as (
         from_tier,
         to_tier,
         changed_at,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('crm', 'member_tiers') }}
 
 ),
@@ -24,7 +28,7 @@ users as (
         user_id,
         quarantine_reason
     from {{ ref('base_shop__users') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -35,20 +39,25 @@ typed as (
         {{ safe_cast('user_id', 'bigint') }} as user_id,
         {{ normalise_enum('from_tier') }} as raw_from_tier,
         {{ normalise_enum('to_tier') }} as raw_to_tier,
-        {{ safe_cast('changed_at', 'timestamp') }} as changed_at,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(tier_change_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['tier_change_id', 'user_id', 'from_tier', 'to_tier', 'changed_at', 'loaded_at']
-        ) }} as raw_row,
+        {{ parse_timestamp('changed_at') }} as changed_at,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(
+            cast(tier_change_id as {{ dbt.type_string() }}),
+            'line ' || cast(raw_line_number as {{ dbt.type_string() }})
+        ) as natural_key,
+        {% set raw_columns = ['tier_change_id', 'user_id', 'from_tier', 'to_tier', 'changed_at', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (tier_change_id is null or user_id is null) as is_key_missing,
         (
             changed_at is null
-            or loaded_at is null
             or {{ cast_fails('tier_change_id', 'bigint') }}
             or {{ cast_fails('user_id', 'bigint') }}
-            or {{ cast_fails('changed_at', 'timestamp') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
+            or {{ timestamp_fails('changed_at') }}
         ) as has_invalid_value
     from source
 
@@ -72,26 +81,20 @@ repaired as (
         typed.changed_at,
         {{ to_shanghai_date('typed.changed_at') }} as changed_date,
         typed.loaded_at,
+        typed.raw_line_number,
         typed.natural_key,
         typed.raw_row,
+        typed.row_fingerprint,
         typed.is_key_missing,
-        typed.has_invalid_value
+        typed.has_invalid_value,
+        {{ implausible_timestamp_rule(['typed.changed_at'], 'typed.loaded_at') }} as implausible_timestamp_rule
     from typed
 
 ),
 
 ranked as (
 
-    select
-        repaired.*,
-        case
-            when repaired.tier_change_id is null then 1
-            else row_number() over (
-                    partition by repaired.tier_change_id
-                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-                )
-        end as duplicate_rank
-    from repaired
+    {{ rank_versions('repaired', ['tier_change_id']) }}
 
 ),
 
@@ -104,13 +107,17 @@ final as (
         ranked.to_tier,
         ranked.changed_at,
         ranked.changed_date,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
+            {{ shared_quarantine_rules('ranked', has_money=false) }}
             when ranked.from_tier is null or ranked.to_tier is null then 'unknown_enum'
             when users.user_id is null then 'orphan_user'
             when users.quarantine_reason = 'test_account' then 'test_account'

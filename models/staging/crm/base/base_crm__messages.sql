@@ -1,6 +1,11 @@
 {#-
-    Every raw CRM message row, typed, with its quarantine reason and its rank
-    among rows of the same message_id (1 = latest loaded_at, the one kept).
+    Every raw CRM message row, typed, with its quarantine reason and its
+    duplicate rank (rank_versions: 1 = judged, staged or quarantined). The
+    channel and the purpose define what the touch is (the recall steps and
+    the 3-SMS-a-day rule read them): they stay strict (unknown_enum). Sending
+    and the first click are the row's events.
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -14,7 +19,9 @@ source as (
         campaign_id,
         sent_at,
         clicked_at,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('crm', 'messages') }}
 
 ),
@@ -25,7 +32,7 @@ users as (
         user_id,
         quarantine_reason
     from {{ ref('base_shop__users') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -37,24 +44,29 @@ typed as (
         {{ normalise_enum('message_channel') }} as raw_message_channel,
         {{ normalise_enum('purpose') }} as purpose,
         {{ safe_cast('campaign_id', 'bigint') }} as campaign_id,
-        {{ safe_cast('sent_at', 'timestamp') }} as sent_at,
-        {{ safe_cast('clicked_at', 'timestamp') }} as clicked_at,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(message_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['message_id', 'user_id', 'message_channel', 'purpose', 'campaign_id',
-             'sent_at', 'clicked_at', 'loaded_at']
-        ) }} as raw_row,
+        {{ parse_timestamp('sent_at') }} as sent_at,
+        {{ parse_timestamp('clicked_at') }} as clicked_at,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(
+            cast(message_id as {{ dbt.type_string() }}),
+            'line ' || cast(raw_line_number as {{ dbt.type_string() }})
+        ) as natural_key,
+        {% set raw_columns = ['message_id', 'user_id', 'message_channel', 'purpose', 'campaign_id',
+             'sent_at', 'clicked_at', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (message_id is null or user_id is null) as is_key_missing,
         (
             sent_at is null
-            or loaded_at is null
             or {{ cast_fails('message_id', 'bigint') }}
             or {{ cast_fails('user_id', 'bigint') }}
             or {{ cast_fails('campaign_id', 'bigint') }}
-            or {{ cast_fails('sent_at', 'timestamp') }}
-            or {{ cast_fails('clicked_at', 'timestamp') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
+            or {{ timestamp_fails('sent_at') }}
+            or {{ timestamp_fails('clicked_at') }}
         ) as has_invalid_value
     from source
 
@@ -86,26 +98,21 @@ repaired as (
         typed.clicked_at,
         typed.clicked_at is not null as is_clicked,
         typed.loaded_at,
+        typed.raw_line_number,
         typed.natural_key,
         typed.raw_row,
+        typed.row_fingerprint,
         typed.is_key_missing,
-        typed.has_invalid_value
+        typed.has_invalid_value,
+        {{ implausible_timestamp_rule(['typed.sent_at', 'typed.clicked_at'], 'typed.loaded_at') }}
+            as implausible_timestamp_rule
     from typed
 
 ),
 
 ranked as (
 
-    select
-        repaired.*,
-        case
-            when repaired.message_id is null then 1
-            else row_number() over (
-                    partition by repaired.message_id
-                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-                )
-        end as duplicate_rank
-    from repaired
+    {{ rank_versions('repaired', ['message_id']) }}
 
 ),
 
@@ -123,13 +130,17 @@ final as (
         ranked.sent_date,
         ranked.clicked_at,
         ranked.is_clicked,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
+            {{ shared_quarantine_rules('ranked', has_money=false) }}
             when ranked.message_channel is null
                 or ranked.purpose not in ('recall_1', 'recall_2', 'recall_3', 'promotion', 'logistics_notice')
                 or ranked.purpose is null

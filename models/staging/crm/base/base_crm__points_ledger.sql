@@ -1,8 +1,14 @@
 {#-
     Every raw points ledger row, typed, with its quarantine reason and its
-    rank among rows of the same entry_id (1 = latest loaded_at, the one kept).
+    duplicate rank (rank_versions: 1 = judged, staged or quarantined).
+    entry_type (earn, redeem, expire) gives the sign of the movement and
+    stays strict; reason is descriptive (none given, or a value not
+    recognised, is unknown: fct_member_points counts it as earned for
+    another reason). Points are a quantity, not money.
     Suspected farming (刷分) is not quarantined: the flag is kept so that the
     member marts count such points apart.
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -17,7 +23,9 @@ source as (
         order_id,
         occurred_at,
         is_farming_suspected,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('crm', 'points_ledger') }}
 
 ),
@@ -28,7 +36,7 @@ users as (
         user_id,
         quarantine_reason
     from {{ ref('base_shop__users') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -38,53 +46,77 @@ typed as (
         {{ safe_cast('entry_id', 'bigint') }} as entry_id,
         {{ safe_cast('user_id', 'bigint') }} as user_id,
         {{ normalise_enum('entry_type') }} as entry_type,
-        {{ normalise_enum('reason') }} as reason,
+        {{ normalise_enum('reason') }} as raw_reason,
         {{ safe_cast('points', 'integer') }} as points,
         {{ safe_cast('order_id', 'bigint') }} as order_id,
-        {{ safe_cast('occurred_at', 'timestamp') }} as occurred_at,
-        -- Repair: no flag means not suspected.
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+        -- Repair: no flag, or one that is not a boolean, means not suspected.
         coalesce({{ safe_cast('is_farming_suspected', 'boolean') }}, false) as is_farming_suspected,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(entry_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['entry_id', 'user_id', 'entry_type', 'reason', 'points', 'order_id',
-             'occurred_at', 'is_farming_suspected', 'loaded_at']
-        ) }} as raw_row,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(
+            cast(entry_id as {{ dbt.type_string() }}),
+            'line ' || cast(raw_line_number as {{ dbt.type_string() }})
+        ) as natural_key,
+        {% set raw_columns = ['entry_id', 'user_id', 'entry_type', 'reason', 'points', 'order_id',
+             'occurred_at', 'is_farming_suspected', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (entry_id is null or user_id is null) as is_key_missing,
         (
             points is null
             or occurred_at is null
-            or loaded_at is null
             or {{ cast_fails('entry_id', 'bigint') }}
             or {{ cast_fails('user_id', 'bigint') }}
             or {{ cast_fails('points', 'integer') }}
             or {{ cast_fails('order_id', 'bigint') }}
-            or {{ cast_fails('occurred_at', 'timestamp') }}
-            or {{ cast_fails('is_farming_suspected', 'boolean') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
+            or {{ timestamp_fails('occurred_at') }}
         ) as has_invalid_value
     from source
 
 ),
 
-ranked as (
+repaired as (
 
     select
-        typed.*,
+        typed.entry_id,
+        typed.user_id,
+        typed.entry_type,
+        -- Repair: reason is descriptive; none given, or a value not
+        -- recognised, is unknown.
+        case
+            when typed.raw_reason in ('purchase', 'check_in', 'share', 'order_redemption', 'year_end_expiry')
+                then typed.raw_reason
+            else 'unknown'
+        end as reason,
+        typed.points,
         case typed.entry_type
             when 'earn' then typed.points
             when 'redeem' then -typed.points
             when 'expire' then -typed.points
         end as points_delta,
+        typed.order_id,
+        typed.occurred_at,
         {{ to_shanghai_date('typed.occurred_at') }} as occurred_date,
-        case
-            when typed.entry_id is null then 1
-            else row_number() over (
-                    partition by typed.entry_id
-                    order by typed.loaded_at desc nulls last, typed.raw_row desc
-                )
-        end as duplicate_rank
+        typed.is_farming_suspected,
+        typed.loaded_at,
+        typed.raw_line_number,
+        typed.natural_key,
+        typed.raw_row,
+        typed.row_fingerprint,
+        typed.is_key_missing,
+        typed.has_invalid_value,
+        {{ implausible_timestamp_rule(['typed.occurred_at'], 'typed.loaded_at') }} as implausible_timestamp_rule
     from typed
+
+),
+
+ranked as (
+
+    {{ rank_versions('repaired', ['entry_id']) }}
 
 ),
 
@@ -101,17 +133,19 @@ final as (
         ranked.occurred_at,
         ranked.occurred_date,
         ranked.is_farming_suspected,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
+            {{ shared_quarantine_rules('ranked', has_money=false) }}
             when ranked.entry_type not in ('earn', 'redeem', 'expire')
                 or ranked.entry_type is null
-                or ranked.reason not in ('purchase', 'check_in', 'share', 'order_redemption', 'year_end_expiry')
-                or ranked.reason is null
                 then 'unknown_enum'
             when ranked.points <= 0 then 'non_positive_amount'
             when users.user_id is null then 'orphan_user'

@@ -1,7 +1,13 @@
 {#-
     Every raw channel spend row, typed, with its quarantine reason and its
-    rank among rows of the same (spend_date, channel, campaign_id), the
-    natural key (1 = latest loaded_at, the one kept).
+    duplicate rank (rank_versions: 1 = judged, staged or quarantined) over
+    the natural key (spend_date, channel, campaign_id), where a null
+    campaign (always-on spend) is a key value of its own. The paid channel
+    is what the row is about (the key and the channel mart's dimension):
+    it stays strict. Zero spend is a real booking (a paused line or a
+    make-good the platform still reports); negative spend is quarantined.
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -13,7 +19,9 @@ source as (
         campaign_id,
         spend_amount,
         impressions,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('marketing', 'channel_spend') }}
 
 ),
@@ -24,7 +32,7 @@ campaigns as (
         campaign_id,
         quarantine_reason
     from {{ ref('base_marketing__campaigns') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -43,22 +51,47 @@ typed as (
         {{ safe_cast('spend_date', 'date') }} as spend_date,
         {{ normalise_enum('channel') }} as raw_channel,
         {{ safe_cast('campaign_id', 'bigint') }} as campaign_id,
-        {{ safe_cast('spend_amount', 'decimal(18,2)') }} as spend_cny,
-        {{ safe_cast('impressions', 'bigint') }} as impressions,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        {{ raw_row_json(
-            ['spend_date', 'channel', 'campaign_id', 'spend_amount', 'impressions', 'loaded_at']
-        ) }} as raw_row,
+        -- The campaign part of the key, null-safe: '' for always-on spend; a
+        -- value that does not cast keeps its raw text, so that it never
+        -- collides with the always-on key.
+        coalesce(
+            cast({{ safe_cast('campaign_id', 'bigint') }} as {{ dbt.type_string() }}),
+            trim(cast(campaign_id as {{ dbt.type_string() }})),
+            ''
+        ) as campaign_key,
+        {{ parse_money('spend_amount') }} as spend_cny,
+        -- Repair: impressions are descriptive (null where the channel does
+        -- not report them); a count that does not cast, or is negative, is
+        -- unknown (null), never a reason to set the spend aside.
+        case
+            when {{ safe_cast('impressions', 'bigint') }} >= 0 then {{ safe_cast('impressions', 'bigint') }}
+        end as impressions,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        case
+            when raw_line_number is not null then 'line ' || cast(raw_line_number as {{ dbt.type_string() }})
+            else {{ dbt.concat([
+                "coalesce(cast(spend_date as " ~ dbt.type_string() ~ "), '')",
+                "'|'",
+                "coalesce(" ~ normalise_enum('channel') ~ ", '')",
+                "'|'",
+                "coalesce(cast(campaign_id as " ~ dbt.type_string() ~ "), '')",
+            ]) }}
+        end as natural_key,
+        {% set raw_columns = ['spend_date', 'channel', 'campaign_id', 'spend_amount', 'impressions', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (spend_date is null or channel is null) as is_key_missing,
         (
             spend_amount is null
-            or loaded_at is null
             or {{ cast_fails('spend_date', 'date') }}
             or {{ cast_fails('campaign_id', 'bigint') }}
-            or {{ cast_fails('spend_amount', 'decimal(18,2)') }}
-            or {{ cast_fails('impressions', 'bigint') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
-        ) as has_invalid_value
+            or {{ money_fails('spend_amount') }}
+        ) as has_invalid_value,
+        {{ money_sub_cent('spend_amount') }} as has_sub_cent_money
     from source
 
 ),
@@ -79,39 +112,57 @@ repaired as (
         end as channel,
         typed.raw_channel,
         typed.campaign_id,
+        typed.campaign_key,
         typed.spend_cny,
         typed.impressions,
         typed.loaded_at,
+        typed.raw_line_number,
+        typed.natural_key,
         typed.raw_row,
+        typed.row_fingerprint,
         typed.is_key_missing,
-        typed.has_invalid_value
+        typed.has_invalid_value,
+        typed.has_sub_cent_money,
+        -- Implausible days. The spend day (Asia/Shanghai) is the row's
+        -- event: a system's stand-in for "no date" (the epoch day,
+        -- 1900-01-01, 0001-01-01, any day in year 9999) or a day before var
+        -- raw_timestamp_floor is set aside; then loaded_at itself (macro);
+        -- then a day after the Shanghai day of loaded_at (spend of a day
+        -- cannot be reported before that day begins).
+        {%- set floor = var('raw_timestamp_floor', '1990-01-01') %}
+        coalesce(
+            case
+                when typed.spend_date in (
+                        cast('1970-01-01' as date), cast('1900-01-01' as date), cast('0001-01-01' as date)
+                    )
+                    or extract(year from typed.spend_date) >= 9999
+                    then 'timestamp_placeholder'
+                when typed.spend_date < cast('{{ floor }}' as date) then 'timestamp_before_floor'
+            end,
+            {{ implausible_timestamp_rule([], 'typed.loaded_at') }},
+            case
+                when typed.spend_date > {{ to_shanghai_date('typed.loaded_at') }} then 'timestamp_after_load'
+            end
+        ) as implausible_timestamp_rule
     from typed
     left join channel_mapping
         on typed.raw_channel = channel_mapping.traffic_source
 
 ),
 
-ranked as (
+keyed as (
 
     select
         repaired.*,
         {{ surrogate_key(['repaired.spend_date', 'repaired.channel', 'repaired.campaign_id']) }}
-            as channel_spend_id,
-        {{ dbt.concat([
-            "coalesce(cast(repaired.spend_date as " ~ dbt.type_string() ~ "), '')",
-            "'|'",
-            "coalesce(repaired.raw_channel, '')",
-            "'|'",
-            "coalesce(cast(repaired.campaign_id as " ~ dbt.type_string() ~ "), '')",
-        ]) }} as natural_key,
-        case
-            when repaired.spend_date is null or repaired.channel is null then 1
-            else row_number() over (
-                    partition by repaired.spend_date, repaired.channel, repaired.campaign_id
-                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-                )
-        end as duplicate_rank
+            as channel_spend_id
     from repaired
+
+),
+
+ranked as (
+
+    {{ rank_versions('keyed', ['spend_date', 'channel', 'campaign_key']) }}
 
 ),
 
@@ -122,17 +173,22 @@ final as (
         ranked.spend_date,
         ranked.channel,
         ranked.campaign_id,
+        ranked.campaign_key,
         ranked.spend_cny,
         ranked.impressions,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
+            {{ shared_quarantine_rules('ranked') }}
             when ranked.channel is null then 'unknown_enum'
-            when ranked.spend_cny <= 0 or ranked.impressions < 0 then 'non_positive_amount'
+            when ranked.spend_cny < 0 then 'negative_amount'
             when ranked.campaign_id is not null and campaigns.campaign_id is null then 'orphan_campaign'
             when campaigns.quarantine_reason is not null then 'parent_quarantined'
         end as quarantine_reason

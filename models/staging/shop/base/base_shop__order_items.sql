@@ -1,7 +1,13 @@
 {#-
-    Every raw order line row, typed, with its quarantine reason and its rank
-    among rows of the same order_item_id (1 = latest loaded_at, the one kept).
+    Every raw order line row, typed, with its quarantine reason and its
+    duplicate rank (rank_versions: 1 = judged, staged or quarantined).
     A line belongs in staging only if its order does (no orphan lines).
+    A unit price of zero is a real line (a free sample, a gift in the
+    parcel): staged; a negative price or cost is quarantined. The category
+    is descriptive: a missing or unknown one is repaired to unknown, never
+    a reason to set a line aside.
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -15,7 +21,9 @@ source as (
         quantity,
         unit_price,
         unit_cost,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('shop', 'order_items') }}
 
 ),
@@ -26,7 +34,7 @@ orders as (
         order_id,
         quarantine_reason
     from {{ ref('base_shop__orders') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -36,47 +44,81 @@ typed as (
         {{ safe_cast('order_item_id', 'bigint') }} as order_item_id,
         {{ safe_cast('order_id', 'bigint') }} as order_id,
         {{ safe_cast('product_id', 'bigint') }} as product_id,
-        {{ normalise_enum('category') }} as category,
+        {{ normalise_enum('category') }} as raw_category,
         {{ safe_cast('quantity', 'integer') }} as quantity,
-        {{ safe_cast('unit_price', 'decimal(18,2)') }} as unit_price_cny,
-        {{ safe_cast('unit_cost', 'decimal(18,2)') }} as unit_cost_cny,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(order_item_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['order_item_id', 'order_id', 'product_id', 'category', 'quantity',
-             'unit_price', 'unit_cost', 'loaded_at']
-        ) }} as raw_row,
+        {{ parse_money('unit_price') }} as unit_price_cny,
+        {{ parse_money('unit_cost') }} as unit_cost_cny,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(
+            cast(order_item_id as {{ dbt.type_string() }}),
+            'line ' || cast(raw_line_number as {{ dbt.type_string() }})
+        ) as natural_key,
+        {% set raw_columns = ['order_item_id', 'order_id', 'product_id', 'category', 'quantity',
+             'unit_price', 'unit_cost', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (order_item_id is null or order_id is null) as is_key_missing,
         (
             product_id is null
             or quantity is null
             or unit_price is null
-            or loaded_at is null
             or {{ cast_fails('order_item_id', 'bigint') }}
             or {{ cast_fails('order_id', 'bigint') }}
             or {{ cast_fails('product_id', 'bigint') }}
             or {{ cast_fails('quantity', 'integer') }}
-            or {{ cast_fails('unit_price', 'decimal(18,2)') }}
-            or {{ cast_fails('unit_cost', 'decimal(18,2)') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
-        ) as has_invalid_value
+            or {{ money_fails('unit_price') }}
+            or {{ money_fails('unit_cost') }}
+        ) as has_invalid_value,
+        (
+            {{ money_sub_cent('unit_price') }}
+            or {{ money_sub_cent('unit_cost') }}
+        ) as has_sub_cent_money
     from source
+
+),
+
+repaired as (
+
+    select
+        typed.order_item_id,
+        typed.order_id,
+        typed.product_id,
+        -- Repair: the Chinese category names are mapped; none given, or a
+        -- value not recognised, is unknown (a descriptive attribute).
+        case
+            when typed.raw_category in ('gift_box', 'beauty', 'home', 'snacks') then typed.raw_category
+            when typed.raw_category = '礼盒' then 'gift_box'
+            when typed.raw_category = '美妆' then 'beauty'
+            when typed.raw_category = '家居' then 'home'
+            when typed.raw_category = '零食' then 'snacks'
+            else 'unknown'
+        end as category,
+        typed.quantity,
+        typed.unit_price_cny,
+        typed.unit_cost_cny,
+        -- Exact: an integer times decimal(18,2) stays decimal.
+        cast(typed.quantity * typed.unit_price_cny as decimal(18, 2)) as line_amount_cny,
+        typed.loaded_at,
+        typed.raw_line_number,
+        typed.natural_key,
+        typed.raw_row,
+        typed.row_fingerprint,
+        typed.is_key_missing,
+        typed.has_invalid_value,
+        typed.has_sub_cent_money,
+        -- A line records no event time of its own: only loaded_at is checked.
+        {{ implausible_timestamp_rule([], 'typed.loaded_at') }} as implausible_timestamp_rule
+    from typed
 
 ),
 
 ranked as (
 
-    select
-        typed.*,
-        cast(typed.quantity * typed.unit_price_cny as decimal(18, 2)) as line_amount_cny,
-        case
-            when typed.order_item_id is null then 1
-            else row_number() over (
-                    partition by typed.order_item_id
-                    order by typed.loaded_at desc nulls last, typed.raw_row desc
-                )
-        end as duplicate_rank
-    from typed
+    {{ rank_versions('repaired', ['order_item_id']) }}
 
 ),
 
@@ -91,20 +133,19 @@ final as (
         ranked.unit_price_cny,
         ranked.unit_cost_cny,
         ranked.line_amount_cny,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
-            when ranked.category not in ('gift_box', 'beauty', 'home', 'snacks')
-                or ranked.category is null
-                then 'unknown_enum'
-            when ranked.quantity <= 0
-                or ranked.unit_price_cny <= 0
-                or ranked.unit_cost_cny < 0
-                then 'non_positive_amount'
+            {{ shared_quarantine_rules('ranked') }}
+            when ranked.unit_price_cny < 0 or ranked.unit_cost_cny < 0 then 'negative_amount'
+            when ranked.quantity <= 0 then 'non_positive_amount'
             when orders.order_id is null then 'orphan_order'
             when orders.quarantine_reason = 'test_account' then 'test_account'
             when orders.quarantine_reason is not null then 'parent_quarantined'

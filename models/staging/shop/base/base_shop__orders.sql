@@ -1,6 +1,8 @@
 {#-
-    Every raw order row, typed, with its quarantine reason and its rank among
-    rows of the same order_id (1 = latest loaded_at, the one kept).
+    Every raw order row, typed, with its quarantine reason and its duplicate
+    rank (rank_versions: 1 = judged, staged or quarantined). A zero paid
+    amount is a real purchase (a full-coupon order, a gift, a free sample):
+    staged and flagged is_zero_amount; a negative amount is quarantined.
     Raw columns are referenced by their raw names; in DuckDB a table column
     takes precedence over a select alias of the same name.
 -#}
@@ -24,7 +26,9 @@ source as (
         campaign_id,
         coupon_id,
         risk_flag,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('shop', 'orders') }}
 
 ),
@@ -35,7 +39,7 @@ users as (
         user_id,
         quarantine_reason
     from {{ ref('base_shop__users') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -53,47 +57,59 @@ typed as (
     select
         {{ safe_cast('order_id', 'bigint') }} as order_id,
         {{ safe_cast('user_id', 'bigint') }} as user_id,
-        {{ safe_cast('placed_at', 'timestamp') }} as placed_at,
-        {{ safe_cast('paid_at', 'timestamp') }} as paid_at,
-        {{ safe_cast('cancelled_at', 'timestamp') }} as cancelled_at,
+        {{ parse_timestamp('placed_at') }} as placed_at,
+        {{ parse_timestamp('paid_at') }} as paid_at,
+        {{ parse_timestamp('cancelled_at') }} as cancelled_at,
         {{ normalise_enum('status') }} as order_status,
-        {{ safe_cast('list_amount', 'decimal(18,2)') }} as list_amount_cny,
-        {{ safe_cast('discount_amount', 'decimal(18,2)') }} as discount_amount_cny,
-        {{ safe_cast('coupon_amount', 'decimal(18,2)') }} as coupon_amount_cny,
-        {{ safe_cast('shipping_fee', 'decimal(18,2)') }} as shipping_fee_cny,
-        {{ safe_cast('paid_amount', 'decimal(18,2)') }} as order_amount_cny,
+        {{ parse_money('list_amount') }} as list_amount_cny,
+        {{ parse_money('discount_amount') }} as discount_amount_cny,
+        {{ parse_money('coupon_amount') }} as coupon_amount_cny,
+        {{ parse_money('shipping_fee') }} as shipping_fee_cny,
+        {{ parse_money('paid_amount') }} as order_amount_cny,
         {{ normalise_enum('channel') }} as order_source,
         {{ safe_cast('campaign_id', 'bigint') }} as campaign_id,
         {{ safe_cast('coupon_id', 'bigint') }} as coupon_id,
         -- Repair: no verdict is the verdict none.
         coalesce({{ normalise_enum('risk_flag') }}, 'none') as risk_flag,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(order_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['order_id', 'user_id', 'placed_at', 'paid_at', 'cancelled_at', 'status',
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(cast(order_id as {{ dbt.type_string() }}), 'line ' || cast(raw_line_number as {{ dbt.type_string() }}))
+            as natural_key,
+        {% set raw_columns = ['order_id', 'user_id', 'placed_at', 'paid_at', 'cancelled_at', 'status',
              'list_amount', 'discount_amount', 'coupon_amount', 'shipping_fee',
-             'paid_amount', 'channel', 'campaign_id', 'coupon_id', 'risk_flag', 'loaded_at']
-        ) }} as raw_row,
+             'paid_amount', 'channel', 'campaign_id', 'coupon_id', 'risk_flag', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        -- Orders carry no free text: nothing to mask.
+        0 as pii_masked_values,
         (order_id is null or user_id is null) as is_key_missing,
         (
             placed_at is null
             or list_amount is null
             or paid_amount is null
-            or loaded_at is null
             or {{ cast_fails('order_id', 'bigint') }}
             or {{ cast_fails('user_id', 'bigint') }}
-            or {{ cast_fails('placed_at', 'timestamp') }}
-            or {{ cast_fails('paid_at', 'timestamp') }}
-            or {{ cast_fails('cancelled_at', 'timestamp') }}
-            or {{ cast_fails('list_amount', 'decimal(18,2)') }}
-            or {{ cast_fails('discount_amount', 'decimal(18,2)') }}
-            or {{ cast_fails('coupon_amount', 'decimal(18,2)') }}
-            or {{ cast_fails('shipping_fee', 'decimal(18,2)') }}
-            or {{ cast_fails('paid_amount', 'decimal(18,2)') }}
+            or {{ timestamp_fails('placed_at') }}
+            or {{ timestamp_fails('paid_at') }}
+            or {{ timestamp_fails('cancelled_at') }}
+            or {{ money_fails('list_amount') }}
+            or {{ money_fails('discount_amount') }}
+            or {{ money_fails('coupon_amount') }}
+            or {{ money_fails('shipping_fee') }}
+            or {{ money_fails('paid_amount') }}
             or {{ cast_fails('campaign_id', 'bigint') }}
             or {{ cast_fails('coupon_id', 'bigint') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
-        ) as has_invalid_value
+        ) as has_invalid_value,
+        (
+            {{ money_sub_cent('list_amount') }}
+            or {{ money_sub_cent('discount_amount') }}
+            or {{ money_sub_cent('coupon_amount') }}
+            or {{ money_sub_cent('shipping_fee') }}
+            or {{ money_sub_cent('paid_amount') }}
+        ) as has_sub_cent_money
     from source
 
 ),
@@ -123,14 +139,21 @@ repaired as (
         typed.coupon_id,
         typed.risk_flag,
         typed.loaded_at,
+        typed.raw_line_number,
+        typed.pii_masked_values,
         typed.natural_key,
         typed.raw_row,
+        typed.row_fingerprint,
         typed.is_key_missing,
         typed.has_invalid_value,
+        typed.has_sub_cent_money,
+        {{ implausible_timestamp_rule(['typed.placed_at', 'typed.paid_at', 'typed.cancelled_at'], 'typed.loaded_at') }}
+            as implausible_timestamp_rule,
         {{ to_shanghai_date('typed.placed_at') }} as placed_date,
         {{ to_shanghai_date('typed.paid_at') }} as paid_date,
         {{ to_shanghai_date('typed.cancelled_at') }} as cancelled_date,
-        typed.paid_at is not null as is_paid
+        typed.paid_at is not null as is_paid,
+        typed.order_amount_cny = 0 as is_zero_amount
     from typed
     left join channel_mapping
         on typed.order_source = channel_mapping.traffic_source
@@ -139,16 +162,7 @@ repaired as (
 
 ranked as (
 
-    select
-        repaired.*,
-        case
-            when repaired.order_id is null then 1
-            else row_number() over (
-                    partition by repaired.order_id
-                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-                )
-        end as duplicate_rank
-    from repaired
+    {{ rank_versions('repaired', ['order_id']) }}
 
 ),
 
@@ -165,6 +179,7 @@ final as (
         ranked.cancelled_date,
         ranked.order_status,
         ranked.is_paid,
+        ranked.is_zero_amount,
         ranked.list_amount_cny,
         ranked.discount_amount_cny,
         ranked.coupon_amount_cny,
@@ -178,22 +193,25 @@ final as (
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
+        ranked.pii_masked_values,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
+            {{ shared_quarantine_rules('ranked') }}
             when ranked.order_status not in (
                     'created', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'
                 )
                 or ranked.order_status is null
                 or ranked.risk_flag not in ('none', 'fraud')
                 then 'unknown_enum'
-            when ranked.order_amount_cny <= 0
+            when ranked.order_amount_cny < 0
                 or ranked.list_amount_cny < 0
                 or ranked.discount_amount_cny < 0
                 or ranked.coupon_amount_cny < 0
                 or ranked.shipping_fee_cny < 0
-                then 'non_positive_amount'
+                then 'negative_amount'
             when ranked.paid_at < ranked.placed_at then 'paid_before_placed'
             when ranked.cancelled_at < ranked.placed_at then 'cancelled_before_placed'
             when users.user_id is null then 'orphan_user'

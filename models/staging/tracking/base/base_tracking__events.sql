@@ -1,7 +1,11 @@
 {#-
     Every raw behaviour event row, typed, with its quarantine reason and its
-    rank among rows of the same event_id (tracking delivers at least once:
-    1 = latest loaded_at, the one kept).
+    duplicate rank (rank_versions; tracking delivers at least once: 1 =
+    judged, staged or quarantined). The event type defines what the row is
+    and stays strict; platform and page are descriptive: missing or unknown
+    they are repaired to unknown, never a reason to set an event aside.
+    Raw columns are referenced by their raw names; in DuckDB a table column
+    takes precedence over a select alias of the same name.
 -#}
 with
 
@@ -17,7 +21,9 @@ source as (
         utm_source,
         utm_campaign,
         event_at,
-        loaded_at
+        loaded_at,
+        raw_line_number,
+        raw_line_shape
     from {{ raw_source('tracking', 'events') }}
 
 ),
@@ -28,7 +34,7 @@ users as (
         user_id,
         quarantine_reason
     from {{ ref('base_shop__users') }}
-    where duplicate_rank = 1
+    where is_key_version
 
 ),
 
@@ -52,24 +58,27 @@ typed as (
         {{ normalise_enum('platform') }} as raw_platform,
         {{ normalise_enum('utm_source') }} as traffic_source,
         {{ safe_cast('utm_campaign', 'bigint') }} as campaign_id,
-        {{ safe_cast('event_at', 'timestamp') }} as event_at,
-        {{ safe_cast('loaded_at', 'timestamp') }} as loaded_at,
-        cast(event_id as {{ dbt.type_string() }}) as natural_key,
-        {{ raw_row_json(
-            ['event_id', 'user_id', 'session_id', 'event_type', 'page', 'platform',
-             'utm_source', 'utm_campaign', 'event_at', 'loaded_at']
-        ) }} as raw_row,
+        {{ parse_timestamp('event_at') }} as event_at,
+        {{ parse_timestamp('loaded_at') }} as loaded_at,
+        raw_line_number,
+        coalesce(cast(event_id as {{ dbt.type_string() }}), 'line ' || cast(raw_line_number as {{ dbt.type_string() }}))
+            as natural_key,
+        {% set raw_columns = ['event_id', 'user_id', 'session_id', 'event_type', 'page', 'platform',
+             'utm_source', 'utm_campaign', 'event_at', 'loaded_at'] -%}
+        case
+            when raw_line_number is not null then raw_line_shape
+            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+        end as raw_row,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (event_id is null or user_id is null) as is_key_missing,
         (
             session_id is null
             or event_at is null
-            or loaded_at is null
             or {{ cast_fails('event_id', 'bigint') }}
             or {{ cast_fails('user_id', 'bigint') }}
             or {{ cast_fails('session_id', 'bigint') }}
             or {{ cast_fails('utm_campaign', 'bigint') }}
-            or {{ cast_fails('event_at', 'timestamp') }}
-            or {{ cast_fails('loaded_at', 'timestamp') }}
+            or {{ timestamp_fails('event_at') }}
         ) as has_invalid_value
     from source
 
@@ -81,19 +90,28 @@ repaired as (
         typed.event_id,
         typed.user_id,
         typed.session_id,
-        -- Repair: spellings of the event names in older SDKs.
+        {% set page_view_spellings = "('page_view', 'pageview', 'page-view', 'view')" -%}
+        -- Repair: spellings of the event names in older SDKs. Any other
+        -- value stays null (unknown_enum: the type defines the event).
         case
-            when typed.raw_event_type in ('page_view', 'pageview', 'page-view', 'view') then 'page_view'
+            when typed.raw_event_type in {{ page_view_spellings }} then 'page_view'
             when typed.raw_event_type in ('add_to_cart', 'addtocart', 'add-to-cart', 'cart_add') then 'add_to_cart'
             when typed.raw_event_type in ('login', 'search') then typed.raw_event_type
         end as event_type,
-        typed.page,
-        -- Repair: H5 is the web client; APP / miniprogram spellings.
+        -- Repair: a page not recognised is unknown, and so is a page view
+        -- without a page; other events without a page keep none (null).
+        case
+            when typed.page in ('home', 'detail', 'category', 'cart', 'campaign') then typed.page
+            when typed.page is not null or typed.raw_event_type in {{ page_view_spellings }} then 'unknown'
+        end as page,
+        -- Repair: H5 is the web client; APP / miniprogram spellings. None
+        -- given, or a value not recognised, is unknown.
         case
             when typed.raw_platform in ('app', 'ios', 'android') then 'app'
             when typed.raw_platform in ('mini_program', 'miniprogram', 'mini-program', 'wechat_mini_program')
                 then 'mini_program'
             when typed.raw_platform in ('web', 'h5', 'pc') then 'web'
+            else 'unknown'
         end as platform,
         typed.traffic_source,
         -- Repair: an unknown traffic source is channel other, none is direct.
@@ -105,10 +123,13 @@ repaired as (
         typed.event_at,
         {{ to_shanghai_date('typed.event_at') }} as event_date,
         typed.loaded_at,
+        typed.raw_line_number,
         typed.natural_key,
         typed.raw_row,
+        typed.row_fingerprint,
         typed.is_key_missing,
-        typed.has_invalid_value
+        typed.has_invalid_value,
+        {{ implausible_timestamp_rule(['typed.event_at'], 'typed.loaded_at') }} as implausible_timestamp_rule
     from typed
     left join channel_mapping
         on typed.traffic_source = channel_mapping.traffic_source
@@ -117,16 +138,7 @@ repaired as (
 
 ranked as (
 
-    select
-        repaired.*,
-        case
-            when repaired.event_id is null then 1
-            else row_number() over (
-                    partition by repaired.event_id
-                    order by repaired.loaded_at desc nulls last, repaired.raw_row desc
-                )
-        end as duplicate_rank
-    from repaired
+    {{ rank_versions('repaired', ['event_id']) }}
 
 ),
 
@@ -144,17 +156,18 @@ final as (
         ranked.campaign_id,
         ranked.event_at,
         ranked.event_date,
+        -- The contract has no free-text column: nothing to mask.
+        cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
         ranked.raw_row,
+        ranked.row_fingerprint,
         ranked.duplicate_rank,
+        ranked.key_rank,
+        ranked.is_key_version,
         case
-            when ranked.is_key_missing then 'null_key'
-            when ranked.has_invalid_value then 'invalid_value'
-            when ranked.event_type is null
-                or ranked.platform is null
-                or ranked.page not in ('home', 'detail', 'category', 'cart', 'campaign')
-                then 'unknown_enum'
+            {{ shared_quarantine_rules('ranked', has_money=false) }}
+            when ranked.event_type is null then 'unknown_enum'
             when users.user_id is null then 'orphan_user'
             when users.quarantine_reason = 'test_account' then 'test_account'
             when users.quarantine_reason is not null then 'parent_quarantined'

@@ -1,0 +1,1 @@
+"""Code that dbt itself loads (the dbt-duckdb plugin)."""

@@ -1,0 +1,85 @@
+{#-
+    A raw timestamp text as a UTC timestamp, or null when it does not parse
+    (the caller quarantines such a value as invalid_value, see
+    timestamp_fails).
+
+    Accepted (ISO 8601 and the common export spellings): 'YYYY-MM-DD',
+    'YYYY-MM-DD HH:MM[:SS[.ffffff]]', with 'T' instead of the space, and an
+    optional zone designator: 'Z', or a numeric offset '+08:00', '+0800',
+    '+08'. A value with a designator is converted to UTC exactly. A value
+    without one is in the zone named by var raw_timezone (default 'UTC', the
+    raw contract's zone; e.g. 'Asia/Shanghai' for an export written in
+    Beijing time) and is converted from it.
+-#}
+{% macro parse_timestamp(expr) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(expr) -%}
+    {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    {%- set zone = var('raw_timezone', 'UTC') -%}
+    case
+        when regexp_matches({{ text }}, '[0-9]:[0-9]{2}([.][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then timezone('UTC', try_cast({{ text }} as timestamptz))
+        when regexp_matches({{ text }}, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$')
+            {% if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}
+                then try_cast({{ text }} as timestamp)
+            {%- else -%}
+                then timezone('UTC', timezone('{{ zone | replace("'", "''") }}', try_cast({{ text }} as timestamp)))
+            {%- endif %}
+    end
+{%- endmacro %}
+
+{% macro spark__parse_timestamp(expr) -%}
+    {%- set text = 'trim(cast(' ~ expr ~ ' as string))' -%}
+    {%- set zone = var('raw_timezone', 'UTC') -%}
+    case
+        when {{ text }} rlike '[0-9]:[0-9]{2}([.][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$'
+            then cast({{ text }} as timestamp)
+        when {{ text }} rlike '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$'
+            then to_utc_timestamp(cast({{ text }} as timestamp), '{{ zone }}')
+    end
+{%- endmacro %}
+
+{#- True when a raw timestamp is present but does not parse. -#}
+{% macro timestamp_fails(expr) -%}
+    ({{ expr }} is not null and {{ parse_timestamp(expr) }} is null)
+{%- endmacro %}
+
+{#-
+    The quarantine rule an implausible timestamp breaks, or null. columns:
+    the parsed (UTC) timestamp columns of the row that define its events;
+    loaded_at: the row's parsed loaded_at. In order:
+    - timestamp_placeholder: a system's stand-in for "no value" (the Unix
+      epoch day 1970-01-01, 1900-01-01, 0001-01-01, or any day in year 9999);
+    - timestamp_before_floor: before var raw_timestamp_floor (default
+      1990-01-01, before any e-commerce platform);
+    - timestamp_after_load: after the row's own loaded_at (a row cannot
+      record what happens after it was exported);
+    - timestamp_in_future: loaded_at itself after the build's clock (plus a
+      day of slack for clock skew).
+    The columns are checked, then loaded_at.
+-#}
+{% macro implausible_timestamp_rule(columns, loaded_at='loaded_at') -%}
+    {%- set floor = var('raw_timestamp_floor', '1990-01-01') -%}
+    {%- set checks = [] -%}
+    {%- for column in columns + [loaded_at] -%}
+        {%- do checks.append(
+            'when cast(' ~ column ~ " as date) in (cast('1970-01-01' as date), cast('1900-01-01' as date), cast('0001-01-01' as date))"
+            ~ ' or extract(year from ' ~ column ~ ") >= 9999 then 'timestamp_placeholder'"
+        ) -%}
+    {%- endfor -%}
+    {%- for column in columns + [loaded_at] -%}
+        {%- do checks.append('when ' ~ column ~ " < cast('" ~ floor ~ "' as timestamp) then 'timestamp_before_floor'") -%}
+    {%- endfor -%}
+    {%- for column in columns -%}
+        {%- do checks.append('when ' ~ column ~ ' > ' ~ loaded_at ~ " then 'timestamp_after_load'") -%}
+    {%- endfor -%}
+    {%- do checks.append(
+        'when ' ~ loaded_at ~ ' > ' ~ dbt.dateadd('day', 1, 'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)')
+        ~ " then 'timestamp_in_future'"
+    ) -%}
+    case
+        {{ checks | join('\n        ') }}
+    end
+{%- endmacro %}
