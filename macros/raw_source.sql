@@ -65,9 +65,20 @@
     {{ return(found) }}
 {%- endmacro %}
 
-{#- The entities a build cannot do without. -#}
+{#- The entities a build cannot do without: the source tables marked
+    meta: {required: true} in the sources YAML (users and orders). -#}
 {% macro raw_required_entities() -%}
-    {{ return(['users', 'orders']) }}
+    {%- set required = [] -%}
+    {%- if execute -%}
+        {%- for node in (graph.get('sources') or {}).values() -%}
+            {%- set table_meta = (node.get('meta') or {}) -%}
+            {%- set config_meta = ((node.get('config') or {}).get('meta') or {}) -%}
+            {%- if node.package_name == project_name and (table_meta.get('required') or config_meta.get('required')) -%}
+                {%- do required.append(node.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(required | sort if required else ['orders', 'users']) }}
 {%- endmacro %}
 
 {#- Path of an entity's file under var raw_dir. -#}
@@ -122,7 +133,7 @@
     {%- set first = run_query(
         "select line from read_csv('" ~ path | replace("'", "''") ~ "', header = false, auto_detect = false,"
         ~ " columns = {'line': 'VARCHAR'}, delim = '', quote = '', escape = '',"
-        ~ " encoding = '" ~ var('raw_csv_encoding', 'utf-8') ~ "') limit 1"
+        ~ " encoding = '" ~ var('raw_csv_encoding', 'utf-8') ~ "', ignore_errors = true) limit 1"
     ) -%}
     {%- set names = [] -%}
     {%- if first.rows | length > 0 and first.rows[0][0] is not none -%}
@@ -218,7 +229,10 @@
         {%- set rejects_table = 'ecomops_rejects_' ~ table_name -%}
         {%- do run_query('drop table if exists ' ~ rejects_table) -%}
         {%- do run_query('drop table if exists ' ~ rejects_table ~ '_scan') -%}
-        {%- do run_query('select count(*) from ' ~ raw_file_reader(path,
+        {#- Every column is read (max(length(columns(*)))): DuckDB checks a
+            value's encoding only when the value is read, so a count(*) alone
+            would not see a badly encoded line that the model's read drops. -#}
+        {%- do run_query('select count(*), max(length(columns(*))) from ' ~ raw_file_reader(path,
             ", store_rejects = true, rejects_table = '" ~ rejects_table ~ "', rejects_scan = '" ~ rejects_table ~ "_scan'")) -%}
         {%- set rejected = run_query(
             "select line, string_agg(distinct error_type, '; ' order by error_type), "

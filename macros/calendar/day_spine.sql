@@ -8,7 +8,11 @@
     dbt.dateadd, at most 100,000 days (274 years, enough for 1990..2100).
 -#}
 {% macro day_spine(start_date, end_date) -%}
-    {%- set digits = '(select 0 as d union all select 1 union all select 2 union all select 3 union all select 4 union all select 5 union all select 6 union all select 7 union all select 8 union all select 9)' -%}
+    {%- set digit_rows = [] -%}
+    {%- for digit in range(1, 10) -%}
+        {%- do digit_rows.append('select ' ~ digit) -%}
+    {%- endfor -%}
+    {%- set digits = '(select 0 as d union all ' ~ digit_rows | join(' union all ') ~ ')' -%}
     select
         cast({{ dbt.dateadd('day', 'day_numbers.day_offset', 'spine_bounds.start_date') }} as date) as date_day
     from (

@@ -85,7 +85,8 @@
     {%- if lacking -%}
         {%- set lines = [] -%}
         {%- for source_name, table_name in lacking -%}
-            {%- do lines.append('  - ' ~ table_name ~ ': reading marts ' ~ marts_reading('base_' ~ source_name ~ '__' ~ table_name) | join(', ')) -%}
+            {%- set readers = marts_reading('base_' ~ source_name ~ '__' ~ table_name) -%}
+            {%- do lines.append('  - ' ~ table_name ~ ': reading marts ' ~ readers | join(', ')) -%}
         {%- endfor -%}
         {{ log(
             "Export " ~ var('raw_dir') ~ " has no rows for " ~ lacking | length ~ " of " ~ raw_entities() | length

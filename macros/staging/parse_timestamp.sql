@@ -6,7 +6,7 @@
     Accepted (ISO 8601 and the common export spellings): 'YYYY-MM-DD',
     'YYYY-MM-DD HH:MM[:SS[.ffffff]]', with 'T' instead of the space, and an
     optional zone designator: 'Z', or a numeric offset '+08:00', '+0800',
-    '+08'. A value with a designator is converted to UTC exactly. A value
+    '+08' (case and a space before the designator do not matter). A value with a designator is converted to UTC exactly. A value
     without one is in the zone named by var raw_timezone (default 'UTC', the
     raw contract's zone; e.g. 'Asia/Shanghai' for an export written in
     Beijing time) and is converted from it.
@@ -16,17 +16,22 @@
 {%- endmacro %}
 
 {% macro default__parse_timestamp(expr) -%}
-    {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    {#- Upper-cased ('t' and 'z' are accepted) and without a space before the
+        zone designator ('10:00:00 +08:00'). -#}
+    {%- set upper_text = "upper(trim(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")))" -%}
+    {%- set text = "regexp_replace(" ~ upper_text ~ ", ' +([+-][0-9]{2}(:?[0-9]{2})?|Z)$', '\\1')" -%}
     {%- set zone = var('raw_timezone', 'UTC') -%}
+    {%- if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}
+        {%- set naive = 'try_cast(' ~ text ~ ' as timestamp)' -%}
+    {%- else -%}
+        {%- set quoted_zone = "'" ~ zone | replace("'", "''") ~ "'" -%}
+        {%- set naive = "timezone('UTC', timezone(" ~ quoted_zone ~ ", try_cast(" ~ text ~ " as timestamp)))" -%}
+    {%- endif -%}
     case
         when regexp_matches({{ text }}, '[0-9]:[0-9]{2}([.][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$')
             then timezone('UTC', try_cast({{ text }} as timestamptz))
         when regexp_matches({{ text }}, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$')
-            {% if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}
-                then try_cast({{ text }} as timestamp)
-            {%- else -%}
-                then timezone('UTC', timezone('{{ zone | replace("'", "''") }}', try_cast({{ text }} as timestamp)))
-            {%- endif %}
+            then {{ naive }}
     end
 {%- endmacro %}
 
@@ -64,13 +69,17 @@
     {%- set floor = var('raw_timestamp_floor', '1990-01-01') -%}
     {%- set checks = [] -%}
     {%- for column in columns + [loaded_at] -%}
+        {%- set placeholder_days = "(cast('1970-01-01' as date), cast('1900-01-01' as date),"
+            ~ " cast('0001-01-01' as date))" -%}
         {%- do checks.append(
-            'when cast(' ~ column ~ " as date) in (cast('1970-01-01' as date), cast('1900-01-01' as date), cast('0001-01-01' as date))"
+            'when cast(' ~ column ~ ' as date) in ' ~ placeholder_days
             ~ ' or extract(year from ' ~ column ~ ") >= 9999 then 'timestamp_placeholder'"
         ) -%}
     {%- endfor -%}
     {%- for column in columns + [loaded_at] -%}
-        {%- do checks.append('when ' ~ column ~ " < cast('" ~ floor ~ "' as timestamp) then 'timestamp_before_floor'") -%}
+        {%- do checks.append(
+            'when ' ~ column ~ " < cast('" ~ floor ~ "' as timestamp) then 'timestamp_before_floor'"
+        ) -%}
     {%- endfor -%}
     {%- for column in columns -%}
         {%- do checks.append('when ' ~ column ~ ' > ' ~ loaded_at ~ " then 'timestamp_after_load'") -%}

@@ -89,13 +89,20 @@
 -#}
 {% macro shared_quarantine_rules(relation=none, has_money=true) -%}
     {%- set prefix = (relation ~ '.') if relation else '' -%}
-    when {{ prefix }}raw_line_number is not null then 'unreadable_line'
-            when {{ prefix }}is_key_missing then 'null_key'
-            when {{ prefix }}loaded_at is null then 'missing_loaded_at'
-            when {{ prefix }}has_conflicting_versions then 'conflicting_duplicate'
-            when {{ prefix }}has_invalid_value then 'invalid_value'
-            {% if has_money -%}
-            when {{ prefix }}has_sub_cent_money then 'money_sub_cent'
-            {% endif -%}
-            when {{ prefix }}implausible_timestamp_rule is not null then {{ prefix }}implausible_timestamp_rule
+    {%- set rules = [
+        ['raw_line_number is not null', "'unreadable_line'"],
+        ['is_key_missing', "'null_key'"],
+        ['loaded_at is null', "'missing_loaded_at'"],
+        ['has_conflicting_versions', "'conflicting_duplicate'"],
+        ['has_invalid_value', "'invalid_value'"],
+    ] -%}
+    {%- if has_money -%}
+        {%- do rules.append(['has_sub_cent_money', "'money_sub_cent'"]) -%}
+    {%- endif -%}
+    {%- do rules.append(['implausible_timestamp_rule is not null', prefix ~ 'implausible_timestamp_rule']) -%}
+    {%- set lines = [] -%}
+    {%- for condition, rule in rules -%}
+        {%- do lines.append('when ' ~ prefix ~ condition ~ ' then ' ~ rule) -%}
+    {%- endfor -%}
+    {{ lines | join('\n            ') }}
 {%- endmacro %}

@@ -204,12 +204,11 @@ def test_missing_required_column_fails_naming_file_and_column(
 def test_optional_column_may_be_absent(
     tmp_path: pathlib.Path, manifest: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    optional = [(e.name, c.name) for e in load_contract() if e.name in ("users", "orders")
-                for c in e.columns if c.optional]
+    optional = [(e.name, c.name) for e in load_contract() for c in e.columns if c.optional]
     if not optional:
-        pytest.skip("the sources YAML marks no users/orders column meta: {optional: true}")
+        pytest.skip("the sources YAML marks no column meta: {optional: true}")
     name, column = optional[0]
-    export = copy_sample(tmp_path / "export", "users", "orders")
+    export = copy_sample(tmp_path / "export", "users", "orders", name)
     header, rows = sample_rows(name)
     (export / f"{name}.csv").write_bytes(csv_bytes([c for c in header if c != column], rows))
     code, report = run_json(capsys, str(export), "--manifest", str(manifest))

@@ -52,7 +52,7 @@ import shutil
 import threading
 import time
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import duckdb
 import pandas as pd
@@ -107,13 +107,13 @@ PARENTS = {
     "shipments": ("orders", "order_id"),
     "returns": ("orders", "order_id"),
 }
-# Models a case can assert a row of, with the key column of its natural key.
+# Models a case can assert a row of: (schema, key column, entity of the key).
 MODEL_KEYS = {
-    "stg_shop__users": ("staging", "user_id"),
-    "stg_shop__orders": ("staging", "order_id"),
-    "stg_tracking__events": ("staging", "event_id"),
-    "stg_marketing__campaigns": ("staging", "campaign_id"),
-    "fct_orders": ("marts", "order_id"),
+    "stg_shop__users": ("staging", "user_id", "users"),
+    "stg_shop__orders": ("staging", "order_id", "orders"),
+    "stg_tracking__events": ("staging", "event_id", "events"),
+    "stg_marketing__campaigns": ("staging", "campaign_id", "campaigns"),
+    "fct_orders": ("marts", "order_id", "orders"),
 }
 
 
@@ -179,25 +179,23 @@ def _project_vars() -> dict[str, Any]:
 # --------------------------------------------------------------------------- raw text
 
 
-def typed_key(text: str | None) -> str | None:
-    """A raw key as staging types it (safe_cast to bigint), as text."""
-    if text is None or not re.fullmatch(r"\s*[+-]?\d+\s*", text):
-        return None
-    return str(int(text))
+def typed_keys(text: pd.Series) -> pd.Series:
+    """typed_key of every value of a column (vectorised)."""
+    stripped = text.astype(object).where(text.notna(), "").astype(str).str.strip()
+    is_integer = stripped.str.fullmatch(r"[+-]?[0-9]+").fillna(False).astype(bool)
+    out = pd.Series(None, index=text.index, dtype=object)
+    out[is_integer] = stripped[is_integer].astype("int64").astype(str).astype(object)
+    return out
 
 
-def parse_raw_timestamp(text: str | None, zone_hours: int = 0) -> dt.datetime | None:
-    """A raw timestamp as UTC (naive), or None: the contract's spellings, read
-    independently of the models (Python's ISO 8601 parser)."""
-    if text is None or not text.strip():
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return value - dt.timedelta(hours=zone_hours)
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+def parse_raw_timestamps(text: pd.Series, zone_hours: int = 0) -> pd.Series:
+    """parse_raw_timestamp of every value of a column (vectorised): naive
+    values are in the zone `zone_hours` ahead of UTC, others carry their offset."""
+    values = text.astype(object).where(text.notna(), "").astype(str).str.strip()
+    has_offset = values.str.contains(r"(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)$", regex=True).fillna(False).astype(bool)
+    parsed = pd.to_datetime(values.where(values != ""), format="ISO8601", errors="coerce", utc=True)
+    parsed = parsed.dt.tz_convert(None)
+    return parsed.where(has_offset, parsed - pd.Timedelta(hours=zone_hours))
 
 
 def shanghai_day(text: pd.Series) -> pd.Series:
@@ -229,9 +227,8 @@ class Export:
     def write(self, folder: pathlib.Path, writer: dict[str, Any]) -> None:
         folder.mkdir(parents=True)
         for entity, frame in self.frames.items():
-            rows = [] if entity in self.header_only else frame.to_dict("records")
-            lines = [_encode_record(list(frame.columns), writer, header=True)]
-            lines += [_encode_record([row[column] for column in frame.columns], writer) for row in rows]
+            rows = [] if entity in self.header_only else frame.astype(object).to_numpy().tolist()
+            lines = _encode_rows([list(frame.columns)], {**writer, "style": None}) + _encode_rows(rows, writer)
             for extra in sorted(self.inserted.get(entity, []), key=lambda line: -line.after_index):
                 lines.insert(extra.after_index + 2, extra.data)
             body = b"".join(line + b"\n" for line in lines)
@@ -244,20 +241,23 @@ class Export:
             (folder / name).write_bytes(data)
 
 
-def _encode_record(values: list[str], writer: dict[str, Any], header: bool = False) -> bytes:
+def _encode_rows(rows: list[list[str]], writer: dict[str, Any]) -> list[bytes]:
+    """Each row as one line of the export's dialect (no line terminator)."""
     delimiter = writer.get("delimiter", ",")
-    for value in values:
-        assert "\n" not in value and "\r" not in value, "raw values with line breaks are not supported here"
-    if writer.get("style") == "mysql" and not header:
-        # SELECT ... INTO OUTFILE ... FIELDS ENCLOSED BY '"' ESCAPED BY '\\'
-        fields = [
-            "\\N" if value == "" else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            for value in values
+    if writer.get("style") == "mysql":
+        # SELECT ... INTO OUTFILE ... FIELDS ENCLOSED BY '"' ESCAPED BY '\\': nulls \N.
+        return [
+            delimiter.join(
+                "\\N" if value == "" else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                for value in row
+            ).encode("utf-8")
+            for row in rows
         ]
-        return delimiter.join(fields).encode("utf-8")
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(values)
-    return buffer.getvalue().rstrip("\n").encode("utf-8")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    lines = buffer.getvalue().split("\n")[:-1]
+    assert len(lines) == len(rows), "raw values with line breaks are not supported here"
+    return [line.encode("utf-8") for line in lines]
 
 
 def read_sample() -> dict[str, pd.DataFrame]:
@@ -272,21 +272,21 @@ def small_export(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     are kept; campaigns and channel spend whole)."""
     out = {}
     users = frames["users"]
-    user_keys = users["user_id"].map(typed_key)
+    user_keys = users["user_id"].pipe(typed_keys)
     keep_users = user_keys.notna() & user_keys.fillna("0").astype(int).mod(SMALL_EVERY).eq(0)
     out["users"] = users[keep_users]
     user_ids = set(user_keys[keep_users])
     for entity, (parent, column) in PARENTS.items():
         if parent == "users":
             frame = frames[entity]
-            keys = frame[ENTITIES[entity][1][0]].map(typed_key)
-            out[entity] = frame[frame[column].map(typed_key).isin(user_ids) & keys.notna()]
-    order_ids = set(out["orders"]["order_id"].map(typed_key))
+            keys = frame[ENTITIES[entity][1][0]].pipe(typed_keys)
+            out[entity] = frame[frame[column].pipe(typed_keys).isin(user_ids) & keys.notna()]
+    order_ids = set(out["orders"]["order_id"].pipe(typed_keys))
     for entity, (parent, column) in PARENTS.items():
         if parent == "orders":
             frame = frames[entity]
-            keys = frame[ENTITIES[entity][1][0]].map(typed_key)
-            out[entity] = frame[frame[column].map(typed_key).isin(order_ids) & keys.notna()]
+            keys = frame[ENTITIES[entity][1][0]].pipe(typed_keys)
+            out[entity] = frame[frame[column].pipe(typed_keys).isin(order_ids) & keys.notna()]
     out["campaigns"] = frames["campaigns"]
     out["channel_spend"] = frames["channel_spend"]
     return {entity: frame.reset_index(drop=True).copy() for entity, frame in out.items()}
@@ -421,8 +421,8 @@ def allocate_targets(cases: list[dict[str, Any]], sample: Sample, frames: dict[s
     requests = [(case["name"], name, pool) for case in cases for name, pool in sorted(case["targets"].items())]
     out: dict[tuple[str, str], str] = {}
     used: dict[str, set[str]] = collections.defaultdict(set)
-    new_user_id = max(int(key) for key in frames["users"]["user_id"].map(typed_key).dropna()) + 1
-    present = {entity: set(frame[ENTITIES[entity][1][0]].map(typed_key).dropna()) for entity, frame in frames.items()
+    new_user_id = max(int(key) for key in frames["users"]["user_id"].pipe(typed_keys).dropna()) + 1
+    present = {entity: set(frame[ENTITIES[entity][1][0]].pipe(typed_keys).dropna()) for entity, frame in frames.items()
                if entity in POOLS_ENTITIES}
     con = sample.connect()
     try:
@@ -459,7 +459,7 @@ def allocate_targets(cases: list[dict[str, Any]], sample: Sample, frames: dict[s
 
 
 def _row_index(frame: pd.DataFrame, entity: str, key: str) -> int:
-    rows = frame.index[frame[ENTITIES[entity][1][0]].map(typed_key) == key]
+    rows = frame.index[frame[ENTITIES[entity][1][0]].pipe(typed_keys) == key]
     assert len(rows) == 1, f"{entity} {key} must be one raw row, found {len(rows)}"
     return int(rows[0])
 
@@ -495,12 +495,12 @@ def apply_defect(export: Export, defect: dict[str, Any], context: dict[str, Any]
         return
     entity = defect["file"]
     if kind == "remove_file":
-        export.removed_keys[entity] |= set(export.frames.pop(entity)[ENTITIES[entity][1][0]].map(typed_key).dropna())
+        export.removed_keys[entity] |= set(export.frames.pop(entity)[ENTITIES[entity][1][0]].pipe(typed_keys).dropna())
         return
     frame = export.frames[entity]
     if kind == "header_only":
         export.header_only.add(entity)
-        export.removed_keys[entity] |= set(frame[ENTITIES[entity][1][0]].map(typed_key).dropna())
+        export.removed_keys[entity] |= set(frame[ENTITIES[entity][1][0]].pipe(typed_keys).dropna())
         return
     if kind == "drop_column":
         assert defect["column"] in frame.columns
@@ -512,13 +512,13 @@ def apply_defect(export: Export, defect: dict[str, Any], context: dict[str, Any]
         assert on_day.sum() > 0
         key_column = ENTITIES[entity][1][0]
         if kind == "drop_day":
-            export.removed_keys[entity] |= set(frame.loc[on_day, key_column].map(typed_key).dropna())
+            export.removed_keys[entity] |= set(frame.loc[on_day, key_column].pipe(typed_keys).dropna())
             export.frames[entity] = frame[~on_day].reset_index(drop=True)
             return
         # Copies of the day's staged rows, with new keys.
         assert entity == "orders", "multiply_day copies staged orders"
-        copied = frame[on_day & frame[key_column].map(typed_key).isin(staged_orders)]
-        next_id = max(int(key) for key in frame[key_column].map(typed_key).dropna()) + 1
+        copied = frame[on_day & frame[key_column].pipe(typed_keys).isin(staged_orders)]
+        next_id = max(int(key) for key in frame[key_column].pipe(typed_keys).dropna()) + 1
         copies = []
         for copy_number in range(defect["factor"] - 1):
             extra = copied.copy()
@@ -561,6 +561,7 @@ def raw_counts(export: Export, zone_hours: int) -> dict[str, tuple[int, int]]:
     judged, one per distinct content; every other row with a usable
     loaded_at is a duplicate. Rows without a key or loaded_at, and unreadable
     lines, are judged."""
+    null_strings = ["", "NULL", "\\N"]
     out = {}
     for entity in ENTITIES:
         frame = export.frames.get(entity)
@@ -569,28 +570,30 @@ def raw_counts(export: Export, zone_hours: int) -> dict[str, tuple[int, int]]:
             continue
         if entity in export.header_only:
             frame = frame.iloc[0:0]
-        key_columns = ENTITIES[entity][1]
-        null_strings = {"", "NULL", "\\N"}
-        versions: dict[tuple, dict[dt.datetime, set[tuple]]] = collections.defaultdict(
-            lambda: collections.defaultdict(set)
-        )
-        usable = collections.Counter()
-        for row in frame.itertuples(index=False):
-            values = tuple(None if value in null_strings else value for value in row)
-            record = dict(zip(frame.columns, values))
-            if entity == "channel_spend":
-                key = (record["spend_date"], (record["channel"] or "").strip().lower() or None,
-                       typed_key(record["campaign_id"]) or "")
-                key_missing = key[0] is None or key[1] is None
-            else:
-                key = tuple(typed_key(record[column]) for column in key_columns)
-                key_missing = any(part is None for part in key)
-            loaded_at = parse_raw_timestamp(record.get("loaded_at"), zone_hours)
-            if key_missing or loaded_at is None:
-                continue
-            versions[key][loaded_at].add(values)
-            usable[key] += 1
-        duplicates = sum(usable[key] - len(by_load[max(by_load)]) for key, by_load in versions.items())
+        values = frame.astype(object).where(~frame.isin(null_strings), "")
+        if entity == "channel_spend":
+            channel = values["channel"].astype(str).str.strip().str.lower()
+            keys = pd.DataFrame({
+                "spend_date": values["spend_date"].where(values["spend_date"] != ""),
+                "channel": channel.where(channel != ""),
+                "campaign": values["campaign_id"].pipe(typed_keys).fillna(""),
+            })
+            key_missing = keys["spend_date"].isna() | keys["channel"].isna()
+        else:
+            keys = pd.DataFrame({column: values[column].pipe(typed_keys) for column in ENTITIES[entity][1]})
+            key_missing = keys.isna().any(axis=1)
+        loaded_at = parse_raw_timestamps(values["loaded_at"], zone_hours) if "loaded_at" in values else None
+        usable = ~key_missing & loaded_at.notna()
+        chosen = keys[usable].astype(str)
+        joined = chosen.iloc[:, 0]
+        for column in chosen.columns[1:]:
+            joined = joined + "|" + chosen[column]
+        judged = pd.DataFrame({"key": joined})
+        judged["loaded_at"] = loaded_at[usable]
+        judged["content"] = pd.util.hash_pandas_object(values[usable].astype(str), index=False)
+        latest = judged.groupby("key")["loaded_at"].transform("max")
+        versions_at_latest = judged[judged["loaded_at"] == latest].groupby("key")["content"].nunique().sum()
+        duplicates = int(len(judged) - versions_at_latest)
         out[entity] = (len(frame) + len(export.inserted.get(entity, [])), duplicates)
     return out
 
@@ -647,75 +650,50 @@ def read_sample_frames() -> dict[str, pd.DataFrame]:
         return _SAMPLE_FRAMES
 
 
-class BuildSlots:
-    """Fixed folders the builds run in, one per worker.
+class BadInputBuilds:
+    """Prepares the export of every build and runs the builds on request,
+    BUILD_WORKERS at a time; each result is kept for every test that asks.
 
     dbt parses this project again whenever the --vars or the warehouse path
-    change (a full parse costs more than staging a small export). A build
-    therefore runs with its export moved to <slot>/raw and its warehouse at
-    <slot>/warehouse.duckdb, and starts from the partial-parse file of an
-    earlier build in the same slot with the same vars, when there is one.
+    change, and a full parse costs more than staging a small export. So each
+    worker has a fixed folder (its slot): a build runs with its export moved
+    to <slot>/raw and its warehouse at <slot>/warehouse.duckdb, and starts
+    from the partial-parse file of the slot's previous build with the same
+    vars. Builds with the default vars all go to the first worker (one full
+    parse between them), builds with vars of their own to the others.
     """
-
-    def __init__(self, root: pathlib.Path, count: int) -> None:
-        self.slots = [root / f"slot{index}" for index in range(count)]
-        for slot in self.slots:
-            slot.mkdir(parents=True)
-        self.parses: dict[pathlib.Path, dict[str, pathlib.Path]] = {slot: {} for slot in self.slots}
-        self._busy: set[pathlib.Path] = set()
-        self._free = threading.Condition()
-
-    def acquire(self, vars_of: Callable[[pathlib.Path], dict[str, Any]]) -> pathlib.Path:
-        """A free slot, preferably one that has parsed these vars before."""
-        with self._free:
-            while len(self._busy) == len(self.slots):
-                self._free.wait()
-            free = [slot for slot in self.slots if slot not in self._busy]
-            slot = next((slot for slot in free if self.key(vars_of(slot)) in self.parses[slot]), free[0])
-            self._busy.add(slot)
-            return slot
-
-    def release(self, slot: pathlib.Path) -> None:
-        with self._free:
-            self._busy.discard(slot)
-            self._free.notify_all()
-
-    @staticmethod
-    def key(variables: dict[str, Any]) -> str:
-        return json.dumps(variables, sort_keys=True)
-
-
-class BadInputBuilds:
-    """Prepares the export of every build and runs the builds, BUILD_WORKERS
-    at a time, on request; each result is kept for every test that asks."""
 
     def __init__(self, warehouse: pathlib.Path, work: pathlib.Path) -> None:
         self.work = work
         self.sample = read_sample_facts(warehouse)
         self.groups = groups()
-        self._slots = BuildSlots(work / "slots", BUILD_WORKERS)
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=BUILD_WORKERS)
+        self._slots = [work / "slots" / f"slot{index}" for index in range(BUILD_WORKERS)]
+        for slot in self._slots:
+            slot.mkdir(parents=True)
+        self._parses: dict[pathlib.Path, dict[str, pathlib.Path]] = {slot: {} for slot in self._slots}
+        self._workers = [concurrent.futures.ThreadPoolExecutor(max_workers=1) for _ in self._slots]
         self._futures: dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
 
-    def submit(self, names: Iterable[str]) -> None:
-        """Start these builds: the combined one first (the longest), then those
-        with their own vars (each parses afresh), then the rest."""
-        def priority(group: str) -> tuple:
-            first = self.groups[group][0]
-            return (group != "combined", not (first["vars"] or "raw_dir_var" in first), group)
+    def _has_own_vars(self, group: str) -> bool:
+        first = self.groups[group][0]
+        return bool(first["vars"]) or "raw_dir_var" in first
 
-        for name in sorted(set(names), key=priority):
+    def submit(self, names: Iterable[str]) -> None:
+        """Start these builds, the combined one (the longest) first."""
+        for name in sorted(set(names), key=lambda group: (group != "combined", group)):
             with self._lock:
                 if name not in self._futures:
-                    self._futures[name] = self._executor.submit(self._build, name)
+                    index = (1 if self._has_own_vars(name) else 0) % len(self._slots)
+                    self._futures[name] = self._workers[index].submit(self._build, name, self._slots[index])
 
     def get(self, name: str) -> Build:
         self.submit([name])
         return self._futures[name].result()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        for worker in self._workers:
+            worker.shutdown(wait=True, cancel_futures=True)
 
     def _prepare(self, name: str) -> Build:
         cases = self.groups[name]
@@ -731,7 +709,8 @@ class BadInputBuilds:
         targets = allocate_targets(cases, self.sample, frames)
         con = self.sample.connect()
         try:
-            staged_orders = {str(key) for (key,) in con.execute("select order_id from staging.stg_shop__orders").fetchall()}
+            staged = con.execute("select order_id from staging.stg_shop__orders").fetchall()
+            staged_orders = {str(key) for (key,) in staged}
         finally:
             con.close()
         # Day-level defects first (they copy or drop whole days), then row defects.
@@ -759,40 +738,33 @@ class BadInputBuilds:
         export.write(build.raw_dir, writer)
         return build
 
-    def _build(self, name: str) -> Build:
+    def _build(self, name: str, slot: pathlib.Path) -> Build:
         build = self._prepare(name)
         first = build.cases[0]
-
-        def vars_of(slot: pathlib.Path) -> dict[str, Any]:
-            return {first.get("raw_dir_var", "raw_dir"): str(slot / "raw"), **first["vars"]}
-
+        variables = {first.get("raw_dir_var", "raw_dir"): str(slot / "raw"), **first["vars"]}
+        key = json.dumps(variables, sort_keys=True)
         select = first.get("select", COMBINED_SELECT if name == "combined" else DEFAULT_SELECT)
         args = ["build", "--select", *select.split(), "--indirect-selection", "cautious",
                 "--exclude-resource-type", "unit_test"]
         if name != "combined":
             # Small builds check rows, not the data tests (the combined build runs them).
             args += ["--exclude-resource-type", "test"]
-        slot = self._slots.acquire(vars_of)
+        build.target.mkdir(parents=True)
+        if key in self._parses[slot]:
+            shutil.copy2(self._parses[slot][key], build.target / "partial_parse.msgpack")
+        os.rename(build.raw_dir, slot / "raw")
+        started = time.monotonic()
         try:
-            key = self._slots.key(vars_of(slot))
-            build.target.mkdir(parents=True)
-            if key in self._slots.parses[slot]:
-                shutil.copy2(self._slots.parses[slot][key], build.target / "partial_parse.msgpack")
-            os.rename(build.raw_dir, slot / "raw")
-            started = time.monotonic()
-            try:
-                result = run_dbt([*args, "--vars", json.dumps(vars_of(slot))], slot / "warehouse.duckdb",
-                                 build.target, check=False, extra_env={"ECOMOPS_PII_SALT": SALT, **first["env"]})
-            finally:
-                build.seconds = time.monotonic() - started
-                os.rename(slot / "raw", build.raw_dir)
-                for suffix in ("", ".wal"):
-                    if (slot / f"warehouse.duckdb{suffix}").exists():
-                        os.rename(slot / f"warehouse.duckdb{suffix}", build.folder / f"warehouse.duckdb{suffix}")
-            if (build.target / "partial_parse.msgpack").exists():
-                self._slots.parses[slot][key] = build.target / "partial_parse.msgpack"
+            result = run_dbt([*args, "--vars", json.dumps(variables)], slot / "warehouse.duckdb", build.target,
+                             check=False, extra_env={"ECOMOPS_PII_SALT": SALT, **first["env"]})
         finally:
-            self._slots.release(slot)
+            build.seconds = time.monotonic() - started
+            os.rename(slot / "raw", build.raw_dir)
+            for suffix in ("", ".wal"):
+                if (slot / f"warehouse.duckdb{suffix}").exists():
+                    os.rename(slot / f"warehouse.duckdb{suffix}", build.folder / f"warehouse.duckdb{suffix}")
+        if (build.target / "partial_parse.msgpack").exists():
+            self._parses[slot][key] = build.target / "partial_parse.msgpack"
         build.slot = slot
         build.returncode = result.returncode
         build.output = result.stdout + result.stderr
@@ -821,7 +793,7 @@ def _as_expected(actual: Any, expected: Any) -> bool:
 
 
 def _fetch_row(con: duckdb.DuckDBPyConnection, model: str, key: str) -> list[dict[str, Any]]:
-    schema, key_column = MODEL_KEYS[model]
+    schema, key_column, _entity = MODEL_KEYS[model]
     cursor = con.execute(f"select * from {schema}.{model} where {key_column} = ?", [int(key)])
     columns = [column[0] for column in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -855,7 +827,7 @@ def expected_quarantine(build: Build, sample: Sample) -> collections.Counter:
         elif entity in ("campaigns", "channel_spend") or build.cases[0]["export"] == "sample":
             present[entity] = None  # every row of the sample
         else:
-            present[entity] = set(frame[ENTITIES[entity][1][0]].map(typed_key).dropna())
+            present[entity] = set(frame[ENTITIES[entity][1][0]].pipe(typed_keys).dropna())
     expected = collections.Counter()
     for (entity, key, rule), count in sample.quarantine.items():
         keys = present[entity]
@@ -938,7 +910,8 @@ def assert_rows(build: Build, case: dict[str, Any], con: duckdb.DuckDBPyConnecti
     for child in case["expect"].get("children", []):
         parent_entity = POOLS[case["targets"][child["parent"]]][0]
         parent_key = build.key(case, child["parent"])
-        expected = [key for (_, key, _) in cascade(sample, {parent_entity: {parent_key}}) if _ == child["entity"]]
+        expected = [key for (entity, key, _rule) in cascade(sample, {parent_entity: {parent_key}})
+                    if entity == child["entity"]]
         assert expected, f"the {parent_entity} target {parent_key} has no staged {child['entity']} in the sample"
         found = con.execute(
             f"select natural_key, rule from staging.stg_quarantine__rows where entity = ? and natural_key in "
@@ -958,7 +931,9 @@ def assert_staged(build: Build, case: dict[str, Any], con: duckdb.DuckDBPyConnec
             row = rows[0]
             for column, value in spec.get("values", {}).items():
                 expected = _format(value, context)
-                assert _as_expected(row[column], expected), f"{spec['model']} {key}.{column}: {row[column]!r} != {expected!r}"
+                assert _as_expected(row[column], expected), (
+                    f"{spec['model']} {key}.{column}: {row[column]!r} != {expected!r}"
+                )
             if spec.get("same_as_sample"):
                 original = _fetch_row(sample_con, spec["model"], key)
                 assert len(original) == 1
@@ -966,15 +941,14 @@ def assert_staged(build: Build, case: dict[str, Any], con: duckdb.DuckDBPyConnec
                     assert row[column] == original[0][column], (
                         f"{spec['model']} {key}.{column}: {row[column]!r}, the sample has {original[0][column]!r}"
                     )
-            entity = {"stg_shop__users": "users", "stg_shop__orders": "orders", "stg_tracking__events": "events",
-                      "stg_marketing__campaigns": "campaigns", "fct_orders": "orders"}[spec["model"]]
+            entity = MODEL_KEYS[spec["model"]][2]
             if not any(row_spec.get("row") == spec["row"] for row_spec in case["expect"].get("rows", [])):
                 found = con.execute(
                     "select rule from staging.stg_quarantine__rows where entity = ? and natural_key = ?", [entity, key]
                 ).fetchall()
                 assert found == [], f"{entity} {key} is staged and also quarantined as {found}"
         for spec in case["expect"].get("all_rows", []):
-            schema, _ = MODEL_KEYS[spec["model"]]
+            schema = MODEL_KEYS[spec["model"]][0]
             total = con.execute(f"select count(*) from {schema}.{spec['model']}").fetchone()[0]
             assert total > 0
             for column, value in spec["values"].items():
@@ -987,7 +961,8 @@ def assert_staged(build: Build, case: dict[str, Any], con: duckdb.DuckDBPyConnec
                 "select pii_masked_values from intermediate.int_raw_rows_reconciled where entity = ?", [entity]
             ).fetchone()[0]
             assert masked == sample.pii_masked_values[entity] + extra, (
-                f"{entity}: {masked} values masked, the sample has {sample.pii_masked_values[entity]} (+{extra} expected)"
+                f"{entity}: {masked} values masked; the sample has {sample.pii_masked_values[entity]}, "
+                f"{extra} more expected"
             )
     finally:
         sample_con.close()
@@ -1011,7 +986,7 @@ def assert_same_as_sample(build: Build, case: dict[str, Any], con: duckdb.DuckDB
                 key_filter, keys = "", []
             else:
                 key_column = ENTITIES[entity][1][0]
-                keys = sorted(set(frame[key_column].map(typed_key).dropna()) - except_keys) if frame is not None else []
+                keys = [] if frame is None else sorted(set(frame[key_column].pipe(typed_keys).dropna()) - except_keys)
                 key_filter = f"where cast({key_column} as varchar) in (select unnest(?))"
             ours = sorted(map(repr, con.execute(f"select {listed} from staging.{model} {key_filter}",
                                                 [keys] if key_filter else []).fetchall()))
@@ -1063,7 +1038,10 @@ def test_bad_input_is_never_silent(name: str, bad_input_builds: BadInputBuilds) 
     if outcome == "build_stops":
         assert_stop(build, case)
         return
-    # The case's own rows first (they say more than a failed build), then the build.
+    # The case's own rows first (they say more than a failed data test), then
+    # the build; a build that never staged the export is reported as such.
+    if build.statuses.get("model.ecomops.stg_quarantine__rows") != "success":
+        assert_passing_build(build)
     con = build.connect()
     try:
         if outcome == "quarantined":
@@ -1089,6 +1067,8 @@ def test_every_raw_row_is_staged_quarantined_or_a_duplicate(group: str, bad_inpu
     """raw = staged + quarantined + duplicates per entity, the raw side counted
     here from the rows written; and the quarantine is exactly explained."""
     build = bad_input_builds.get(group)
+    if build.statuses.get("model.ecomops.int_raw_rows_reconciled") != "success":
+        assert_passing_build(build)
     con = build.connect()
     try:
         for entity, (raw_rows, duplicates) in build.raw_rows.items():
@@ -1108,7 +1088,9 @@ def test_every_raw_row_is_staged_quarantined_or_a_duplicate(group: str, bad_inpu
         actual = _quarantined(con)
         unexpected = sorted((actual - expected).items())[:10]
         missing = sorted((expected - actual).items())[:10]
-        assert actual == expected, f"quarantined but not expected: {unexpected}; expected but not quarantined: {missing}"
+        assert actual == expected, (
+            f"quarantined but not expected: {unexpected}; expected but not quarantined: {missing}"
+        )
         planted = [value for case in build.cases for value in case.get("planted_pii", [])]
         if planted:
             assert_nowhere_in_tables(con, planted)

@@ -2,6 +2,9 @@
 -- (stg_crm__member_tiers), side by side. The n-th change of a user from
 -- tier A to tier B on one side is paired with the n-th such change on the
 -- other side; reconciliation_status says whether and how they agree.
+-- An export without CRM tier changes (member_tiers absent or header-only)
+-- has nothing to reconcile against: the mart is empty rather than calling
+-- every derived change missing_in_crm.
 
 with
 
@@ -39,6 +42,22 @@ derived_changes as (
 
 ),
 
+crm_export as (
+
+    select count(*) as crm_tier_changes
+    from crm_tier_changes
+
+),
+
+derived_changes_to_reconcile as (
+
+    select derived_changes.*
+    from derived_changes
+    cross join crm_export
+    where crm_export.crm_tier_changes > 0
+
+),
+
 crm_changes as (
 
     select
@@ -67,7 +86,7 @@ paired as (
         derived_changes.change_date as derived_change_date,
         crm_changes.change_date as crm_change_date,
         crm_changes.tier_change_id as crm_tier_change_id
-    from derived_changes
+    from derived_changes_to_reconcile as derived_changes
     full outer join crm_changes
         on
             derived_changes.user_id = crm_changes.user_id

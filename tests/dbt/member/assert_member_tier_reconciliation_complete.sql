@@ -1,5 +1,6 @@
 -- Every derived tier change and every CRM tier change appears in
--- fct_member_tier_reconciliation exactly once.
+-- fct_member_tier_reconciliation exactly once. An export without CRM tier
+-- changes has nothing to reconcile: the mart is then empty by design.
 
 with
 
@@ -26,7 +27,9 @@ counts as (
     select
         (
             select count(*) from tier_history
-            where tier_period_number > 1
+            where
+                tier_period_number > 1
+                and exists (select 1 from crm_tier_changes)
         ) as derived_changes,
         (
             select count(*) from reconciliation

@@ -3,9 +3,12 @@
     equals the paid GMV of fct_orders, to the cent.
 
     Raw side, computed from the raw files without the staging models: every
-    raw order row whose order id is not in stg_quarantine__rows (entity
-    orders), the latest load of each order id (latest loaded_at), summed
-    over the rows with a paid_at: sum(paid_amount). Mart side:
+    raw order row with a loaded_at whose order id is not in
+    stg_quarantine__rows (entity orders) for a rule other than
+    missing_loaded_at (a re-delivery without a loaded_at is set aside on its
+    own; the loaded row of the same order still counts), the latest load of
+    each order id (latest loaded_at), summed over the rows with a paid_at:
+    sum(paid_amount). Mart side:
     sum(fct_orders.paid_gmv_cny). GMV here is gross: after discounts, before
     refunds (net GMV is checked against RFM in
     reconcile_net_gmv_fct_orders_vs_customer_rfm). Returns one row, with
@@ -28,7 +31,7 @@ quarantined_orders as (
 
     select natural_key
     from {{ ref('stg_quarantine__rows') }}
-    where entity = 'orders'
+    where entity = 'orders' and rule != 'missing_loaded_at'
 
 ),
 
@@ -43,12 +46,13 @@ kept_rows as (
 
     select
         {{ safe_cast('raw_orders.order_id', 'bigint') }} as order_id,
-        {{ safe_cast('raw_orders.loaded_at', 'timestamp') }} as loaded_at,
+        {{ parse_timestamp('raw_orders.loaded_at') }} as loaded_at,
         nullif(trim(cast(raw_orders.paid_at as {{ dbt.type_string() }})), '') as paid_at,
         {{ safe_cast('raw_orders.paid_amount', 'decimal(18, 2)') }} as paid_amount_cny
     from raw_orders
     where
         raw_orders.order_id is not null
+        and {{ parse_timestamp('raw_orders.loaded_at') }} is not null
         and cast(raw_orders.order_id as {{ dbt.type_string() }}) not in (
             select quarantined_orders.natural_key from quarantined_orders
         )
