@@ -1,17 +1,30 @@
 {#-
     Every raw row is accounted for: for each entity, the rows of the raw
-    relation (seed or file) equal the rows of its base model, and
+    relation (seed or file, unreadable CSV lines included) equal the rows
+    of its base model, and
     raw = staged + quarantined + removed duplicates. Returns the entities
     where either fails.
 -#}
 with
 
 {% for source_name, table_name in raw_entities() %}
+    {#- Every column is read: DuckDB's CSV reader checks a value's encoding
+        only when it reads the value, so a plain count(*) would count a badly
+        encoded line as a row (and the reader adds it once more as an
+        unreadable line). -#}
+    {%- set column_names = [] -%}
+    {%- for column in raw_contract_columns(source_name, table_name) -%}
+        {%- do column_names.append(column.name) -%}
+    {%- endfor %}
     {{ table_name }}_raw as (
 
         select
             '{{ table_name }}' as entity,
-            count(*) as raw_relation_rows
+            {% if column_names -%}
+                count(concat_ws('|', 'row', raw_line_shape, {{ column_names | join(', ') }})) as raw_relation_rows
+            {%- else -%}
+                count(*) as raw_relation_rows
+            {%- endif %}
         from {{ raw_source(source_name, table_name) }}
 
     ),
