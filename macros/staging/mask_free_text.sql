@@ -8,6 +8,10 @@
     reads in the quarantine. Null stays null.
 -#}
 {% macro mask_free_text(expr) -%}
+    {{ return(adapter.dispatch('mask_free_text', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__mask_free_text(expr) -%}
     {#- The number pattern is applied twice: a match consumes the character
         after it, so a second number right behind a first needs a second pass. -#}
     {%- set number = "'(^|[^0-9])((\\+|00)?86[ -]?)?(1[3-9][0-9]([ -]?[0-9]){8}|[1-9][0-9]{16}[0-9Xx])([^0-9]|$)'" -%}

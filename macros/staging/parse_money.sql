@@ -10,6 +10,10 @@
     the row is quarantined as money_sub_cent (see money_sub_cent).
 -#}
 {% macro parse_money(expr) -%}
+    {{ return(adapter.dispatch('parse_money', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__parse_money(expr) -%}
     {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
     case
         when regexp_matches({{ text }}, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$')
@@ -21,6 +25,10 @@
 {#- True when a raw money value is present but is not a number (or
     overflows decimal(18,2)). -#}
 {% macro money_fails(expr) -%}
+    {{ return(adapter.dispatch('money_fails', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__money_fails(expr) -%}
     {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
     (
         {{ expr }} is not null
@@ -34,6 +42,10 @@
 {#- True when a raw money value is a number with a non-zero digit beyond
     the cent (e.g. '12.345'): quarantined as money_sub_cent, never rounded. -#}
 {% macro money_sub_cent(expr) -%}
+    {{ return(adapter.dispatch('money_sub_cent', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__money_sub_cent(expr) -%}
     {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
     (
         {{ expr }} is not null

@@ -66,6 +66,10 @@
     The columns are checked, then loaded_at.
 -#}
 {% macro implausible_timestamp_rule(columns, loaded_at='loaded_at') -%}
+    {{ return(adapter.dispatch('implausible_timestamp_rule', 'ecomops')(columns, loaded_at)) }}
+{%- endmacro %}
+
+{% macro default__implausible_timestamp_rule(columns, loaded_at='loaded_at') -%}
     {%- set floor = var('raw_timestamp_floor', '1990-01-01') -%}
     {%- set checks = [] -%}
     {%- for column in columns + [loaded_at] -%}

@@ -7,24 +7,23 @@
 -#}
 with
 
+{#- Every column is read: DuckDB's CSV reader checks a value's encoding
+    only when it reads the value, so a plain count(*) would count a badly
+    encoded line as a row (which the reader also adds as an unreadable line). -#}
 {% for source_name, table_name in raw_entities() %}
-    {#- Every column is read: DuckDB's CSV reader checks a value's encoding
-        only when it reads the value, so a plain count(*) would count a badly
-        encoded line as a row (and the reader adds it once more as an
-        unreadable line). -#}
-    {%- set column_names = [] -%}
-    {%- for column in raw_contract_columns(source_name, table_name) -%}
-        {%- do column_names.append(column.name) -%}
-    {%- endfor %}
+    {%- set counted = ['count(*)'] -%}
+    {%- if execute -%}
+        {%- set names = ["'row'", 'raw_line_shape'] -%}
+        {%- for column in raw_contract_columns(source_name, table_name) -%}
+            {%- do names.append(column.name) -%}
+        {%- endfor -%}
+        {%- do counted.append('count(concat_ws(' ~ "'|', " ~ names | join(', ') ~ '))') -%}
+    {%- endif %}
     {{ table_name }}_raw as (
 
         select
             '{{ table_name }}' as entity,
-            {% if column_names -%}
-                count(concat_ws('|', 'row', raw_line_shape, {{ column_names | join(', ') }})) as raw_relation_rows
-            {%- else -%}
-                count(*) as raw_relation_rows
-            {%- endif %}
+            {{ counted[-1] }} as raw_relation_rows
         from {{ raw_source(source_name, table_name) }}
 
     ),
