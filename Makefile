@@ -35,9 +35,11 @@ $(STAMP): requirements.txt constraints.txt
 
 venv: $(STAMP) ## create the virtual environment from the pinned requirements
 
-dbt-build: $(STAMP) ## dbt build: seeds, models, data tests and unit tests into $ECOMOPS_WAREHOUSE
+dbt-build: $(STAMP) ## dbt build straight into $ECOMOPS_WAREHOUSE, no publish step (development only)
 	@echo "==> dbt build into $(ECOMOPS_WAREHOUSE)"
 	$(DBT) build
+	@# dbt docs generate overwrites run_results.json: keep the build's for pytest.
+	cp "$${DBT_TARGET_PATH:-target}/run_results.json" "$${DBT_TARGET_PATH:-target}/build_run_results.json"
 
 validate: $(STAMP) ## Great Expectations checkpoint against the built warehouse
 	@echo "==> Great Expectations checkpoint"
@@ -48,9 +50,10 @@ coverage: $(STAMP) ## documentation and key-test coverage gates (needs dbt docs 
 	$(DBT) docs generate --quiet
 	$(ECOMOPS) coverage
 
-build: $(STAMP) ## build the warehouse from the committed sample and run every check
-	@$(MAKE) --no-print-directory dbt-build
-	@$(MAKE) --no-print-directory validate
+build: $(STAMP) ## write, audit, publish: dbt build + GX into a candidate, then rename it over the warehouse
+	$(ECOMOPS) publish --warehouse "$(ECOMOPS_WAREHOUSE)" --profile sample
+	@# dbt docs generate overwrites run_results.json: keep the build's for pytest.
+	cp "$${DBT_TARGET_PATH:-target}/run_results.json" "$${DBT_TARGET_PATH:-target}/build_run_results.json"
 	@echo
 	@echo "Warehouse: $(ECOMOPS_WAREHOUSE)"
 	@echo "Marts:     schema 'marts' (e.g. select * from marts.fct_orders)"
@@ -62,13 +65,13 @@ lint: $(STAMP) ## sqlfluff over models, macros, analyses and dbt tests
 
 pytest: $(STAMP) ## the Python test suite (uses the warehouse built by dbt-build)
 	@echo "==> pytest"
-	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) $(BIN)/pytest -q
+	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) \
+	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" $(BIN)/pytest -q
 
-test: $(STAMP) ## everything CI runs: lint, dbt build + tests, coverage, GX, pytest
+test: $(STAMP) ## everything CI runs: lint, build (dbt build + tests + GX, published), coverage, pytest
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory dbt-build
+	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory coverage
-	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory pytest
 
 generate: $(STAMP) ## regenerate the committed sample (seeds/raw) from the default seed and scale

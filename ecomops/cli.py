@@ -23,6 +23,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ecomops.quality.validate",
         "run the Great Expectations checkpoint against the built warehouse",
     ),
+    "publish": (
+        "ecomops.publish",
+        "dbt build into a candidate, audit it (dbt tests + Great Expectations), then publish it atomically",
+    ),
     "coverage": (
         "ecomops.quality.coverage",
         "fail unless every model has a key test and every public column is documented",

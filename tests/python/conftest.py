@@ -50,15 +50,39 @@ def run_dbt(args: list[str], warehouse: pathlib.Path, target_dir: pathlib.Path,
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """Path to a warehouse built from the committed sample data."""
+def warehouse_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[pathlib.Path, pathlib.Path | None]:
+    """(warehouse, run_results.json of the dbt build that wrote it).
+
+    ``make test`` passes both in (ECOMOPS_TEST_WAREHOUSE and
+    ECOMOPS_TEST_RUN_RESULTS, a copy the Makefile keeps because ``dbt docs
+    generate`` overwrites target/run_results.json); otherwise the sample is
+    built here into a temporary directory."""
     given = os.environ.get("ECOMOPS_TEST_WAREHOUSE")
     if given and pathlib.Path(given).exists():
-        return pathlib.Path(given)
+        results = os.environ.get("ECOMOPS_TEST_RUN_RESULTS")
+        return pathlib.Path(given), pathlib.Path(results) if results else None
     work = tmp_path_factory.mktemp("warehouse")
     path = work / "warehouse.duckdb"
     run_dbt(["build", "--quiet"], path, work / "target")
-    return path
+    return path, work / "target" / "run_results.json"
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_build: tuple[pathlib.Path, pathlib.Path | None]) -> pathlib.Path:
+    """Path to a warehouse built from the committed sample data."""
+    return warehouse_build[0]
+
+
+@pytest.fixture(scope="session")
+def warehouse_run_results(warehouse_build: tuple[pathlib.Path, pathlib.Path | None]) -> dict:
+    """run_results.json of the build that wrote ``warehouse``."""
+    import json
+
+    path = warehouse_build[1]
+    if path is None or not path.exists():
+        pytest.fail("ECOMOPS_TEST_WAREHOUSE is set but ECOMOPS_TEST_RUN_RESULTS does not name the run_results.json"
+                    " of the build that wrote it (make pytest passes both)")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture()

@@ -7,11 +7,19 @@ users whose registrations and orders lie in 1997-1998 (far from the committed
 sample's dates), repeat purchases, several ZERO-amount paid orders (full
 coupon orders, which count as orders and purchases) and some unpaid orders;
 every other entity of the raw contract is a header-only file (headers from
-the sources YAML, models/staging/*/_*__sources.yml). It builds the full DAG
-(unit tests excluded: they do not read the export) with ``--vars {raw_dir:
-...}`` into a temporary warehouse and checks:
+the sources YAML, models/staging/*/_*__sources.yml). Some timestamps carry
+ISO 8601 forms (``T``/``Z``, a ``+08:00`` offset) and some descriptive
+attributes the literal ``NULL``, as database exports write them.
 
-- the build passes, with no node in error;
+It is built with the README's "Run it on your own data" recipe, the bash
+block of that section run unchanged except for the two substitutions a user
+makes too: the export folder (``export EXPORT=...``) and the warehouse file.
+The recipe runs check-export, seeds the reference data, builds the full DAG
+(unit tests excluded: they do not read the export) with ``--vars {raw_dir:
+...}`` and runs the Great Expectations checkpoint. The tests check:
+
+- the recipe runs as written and the build passes, with no node in error,
+  saying once which entities the export lacks;
 - purchase retention (fct_cohort_retention_summary and the monthly
   fct_cohort_retention triangle, activity_type paid_order), RFM
   (fct_customer_rfm) and the BG/NBD inputs (int_customer_clv_inputs) equal a
@@ -35,8 +43,11 @@ import collections
 import csv
 import datetime as dt
 import json
+import os
 import pathlib
 import random
+import re
+import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,7 +55,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import REPO, run_dbt
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -89,8 +100,25 @@ def _utc(day: dt.date, seconds: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()) - SHANGHAI + dt.timedelta(seconds=seconds)
 
 
-def _stamp(moment: dt.datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
+def _stamp(moment: dt.datetime | None, form: int = 0) -> str:
+    """A UTC moment as an export writes it: ``form`` 0 is naive UTC (the
+    contract's zone), 1 ISO 8601 with ``T`` and ``Z``, 2 Beijing local time
+    with an explicit ``+08:00`` offset."""
+    if moment is None:
+        return ""
+    if form == 1:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if form == 2:
+        return (moment + SHANGHAI).strftime("%Y-%m-%d %H:%M:%S+08:00")
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _read_stamp(text: str) -> dt.datetime:
+    """The naive UTC moment of a stamp written by ``_stamp`` (any form)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment
 
 
 def make_export(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, str]], list[Order]]:
@@ -107,10 +135,11 @@ def make_export(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, 
         registered[user_id] = moment
         users.append({
             "user_id": str(user_id),
-            "registered_at": _stamp(moment),
+            "registered_at": _stamp(moment, user_id % 3),
             "birth_year": str(rng.randrange(1950, 1980)) if rng.random() < 0.8 else "",
             "gender": rng.choice(["F", "M", "U", ""]),
-            "city": rng.choice(["上海", "北京", "杭州", ""]),
+            # "NULL" as a database export writes a missing value (var raw_null_strings).
+            "city": rng.choice(["上海", "北京", "杭州", ""]) if user_id % 7 else "NULL",
             "device": rng.choice(devices),
             "acquisition_channel": rng.choice(channels),
             "acquisition_campaign_id": "",
@@ -154,8 +183,8 @@ def make_export(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, 
         order_rows.append({
             "order_id": str(order.order_id),
             "user_id": str(order.user_id),
-            "placed_at": _stamp(order.placed_at),
-            "paid_at": _stamp(order.paid_at),
+            "placed_at": _stamp(order.placed_at, order.order_id % 3),
+            "paid_at": _stamp(order.paid_at, (order.order_id + 1) % 3),
             "cancelled_at": _stamp(cancelled if cancelled and cancelled <= LOADED_AT else None),
             "status": "completed" if is_paid else "cancelled",
             "list_amount": f"{order.paid_amount + coupon:.2f}",
@@ -237,7 +266,7 @@ def oracle_purchase_retention(users: list[dict[str, str]], orders: list[Order]) 
     """
     days = {user: set(found) for user, found in paid_days(orders).items()}
     cohort_day = {
-        "registration": {int(row["user_id"]): _shanghai_day(dt.datetime.fromisoformat(row["registered_at"]))
+        "registration": {int(row["user_id"]): _shanghai_day(_read_stamp(row["registered_at"]))
                          for row in users},
         "first_paid_order": {user: min(found) for user, found in days.items()},
     }
@@ -270,7 +299,7 @@ def oracle_purchase_triangle(users: list[dict[str, str]], orders: list[Order]) -
     days = paid_days(orders)
     cohorts: dict[dt.date, list[int]] = collections.defaultdict(list)
     for row in users:
-        cohorts[_month(_shanghai_day(dt.datetime.fromisoformat(row["registered_at"])))].append(int(row["user_id"]))
+        cohorts[_month(_shanghai_day(_read_stamp(row["registered_at"])))].append(int(row["user_id"]))
     out: dict[tuple, tuple[int, int]] = {}
     for month, members in cohorts.items():
         period = 0
@@ -294,16 +323,31 @@ class Built:
     orders: list[Order]
 
 
+def recipe_block() -> str:
+    """The first bash block of the README section "Run it on your own data"."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Run it on your own data", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```bash\n(.*?)```", section, flags=re.S)
+    assert match, "README's own-data section has no bash block"
+    return match.group(1)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     work = tmp_path_factory.mktemp("minimal_export")
     users, order_rows, orders = make_export()
     write_export(work / "export", users, order_rows)
-    result = run_dbt(
-        ["build", "--vars", json.dumps({"raw_dir": str(work / "export")}), "--exclude-resource-type", "unit_test"],
-        work / "warehouse.duckdb", work / "target", check=False,
-        extra_env={"ECOMOPS_PII_SALT": "minimal-export-test-salt"},
-    )
+    block = recipe_block()
+    assert "export EXPORT=/path/to/export" in block
+    assert "$PWD/my_warehouse.duckdb" in block
+    script = (block.replace("export EXPORT=/path/to/export", f"export EXPORT={work / 'export'}")
+              .replace("$PWD/my_warehouse.duckdb", str(work / "warehouse.duckdb")))
+    env = dict(os.environ)
+    env.pop("ECOMOPS_PII_SALT", None)  # the recipe sets its own
+    env.update(DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=REPO, env=env,
+                            capture_output=True, text=True)
     return Built(work / "warehouse.duckdb", work / "target", result, users, orders)
 
 
@@ -328,7 +372,24 @@ def test_the_minimal_export_builds_without_error(built: Built) -> None:
               for item in results if item["status"] in {"error", "fail", "runtime error"}]
     skipped = sum(1 for item in results if item["status"] == "skipped")
     assert (broken, skipped) == ([], 0), "\n".join(broken) + f"\n({skipped} nodes skipped)"
-    assert built.result.returncode == 0, built.result.stdout[-6000:]
+    output = built.result.stdout + built.result.stderr
+    assert built.result.returncode == 0, output[-6000:]
+    # The build said once which entities the export lacks.
+    assert output.count("has no rows for 11 of 13 entities") == 1, output[-6000:]
+
+
+def test_offsets_and_null_literals_are_read(built: Built, con) -> None:
+    """ISO 8601 and +08:00 stamps land on the right UTC moment; a NULL literal
+    or an empty descriptive attribute becomes 'unknown', never a quarantine."""
+    written = {order.order_id: (order.placed_at, order.paid_at) for order in built.orders}
+    staged = {row[0]: (row[1], row[2]) for row in con.execute(
+        "select order_id, placed_at, paid_at from marts.fct_orders").fetchall()}
+    assert staged == written
+    assert {order.order_id % 3 for order in built.orders} == {0, 1, 2}  # every form is in the export
+    users = {int(row["user_id"]): row for row in built.users}
+    cities = dict(con.execute("select user_id, city from marts.dim_users").fetchall())
+    nulls = [user for user, row in users.items() if row["city"] in ("NULL", "")]
+    assert len(nulls) > 10 and all(cities[user] == "unknown" for user in nulls)
 
 
 def test_the_export_is_what_the_oracle_reads(con) -> None:
