@@ -19,6 +19,7 @@ import os
 import pathlib
 import platform
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,8 @@ class Result:
     raw_format: str
     machine: str
     cpus: int
+    memory_gb: float = 0.0
+    duckdb_memory_limit: str = ""
     steps: list[Step] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -110,7 +113,15 @@ def run(args: argparse.Namespace) -> int:
         machine=f"{platform.machine()} {platform.system()}",
         cpus=os.cpu_count() or 0,
     )
+    from ecomops.dbt.resources import connect_settings, physical_memory_bytes
+
+    result.memory_gb = round(physical_memory_bytes() / 1024 ** 3, 1)
+    result.duckdb_memory_limit = connect_settings(
+        {"memory_limit": os.environ.get("ECOMOPS_DUCKDB_MEMORY_LIMIT", "auto")})["memory_limit"]
     env = dict(os.environ)
+    # A build on files refuses the public development salt; generated data
+    # needs no secret one, so a fresh random salt serves.
+    env.setdefault("ECOMOPS_PII_SALT", secrets.token_hex(16))
     env.update(
         DBT_PROFILES_DIR=str(REPO / "profiles"),
         ECOMOPS_WAREHOUSE=str(work / "warehouse.duckdb"),

@@ -12,6 +12,11 @@ when dbt opens the database, so they hold from the first query on:
 - ``preserve_insertion_order``: ``ECOMOPS_DUCKDB_PRESERVE_INSERTION_ORDER``,
   default ``false``. No model relies on the order rows were inserted in
   (every ordering is an explicit ``order by``), and keeping it costs memory;
+- ``storage_compatibility_version``: ``ECOMOPS_DUCKDB_STORAGE_VERSION``,
+  default ``v1.4.0``: the file format a new warehouse is written in. DuckDB
+  2.0's own format (storage version 69) is refused by the clients BI tools
+  ship with (the DuckDB CLI and Node client 1.5.6 read 64-68); ``v1.4.0``
+  is read by every DuckDB from 1.4 on. ``latest`` writes 2.0's format;
 - ``temp_directory``: ``ECOMOPS_DUCKDB_TEMP_DIRECTORY``, where spill goes;
   empty (default) keeps DuckDB's own, ``<database file>.tmp`` next to the
   warehouse. Given at connect time, it is set once per database and never
@@ -30,6 +35,8 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 GIB = 1024 ** 3
 AUTO_SHARE = 0.40
 AUTO_CAP_BYTES = 8 * GIB
+DEFAULT_STORAGE_VERSION = "v1.4.0"
+STORAGE_VERSION = re.compile(r"^(v\d+\.\d+\.\d+|latest)$")
 SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 
 
@@ -69,10 +76,14 @@ def connect_settings(config: Mapping[str, Any], total_bytes: int | None = None,
     order_text = str(config.get("preserve_insertion_order") or "false").strip().lower()
     if order_text not in ("true", "false"):
         raise ValueError(f"ECOMOPS_DUCKDB_PRESERVE_INSERTION_ORDER={order_text!r}: use true or false")
+    storage = str(config.get("storage_version") or DEFAULT_STORAGE_VERSION).strip()
+    if not STORAGE_VERSION.match(storage):
+        raise ValueError(f"ECOMOPS_DUCKDB_STORAGE_VERSION={storage!r}: use a DuckDB version such as v1.4.0, or latest")
     settings: dict[str, Any] = {
         "memory_limit": memory,
         "threads": threads,
         "preserve_insertion_order": order_text == "true",
+        "storage_compatibility_version": storage,
     }
     temp = str(config.get("temp_directory") or "").strip()
     if temp:

@@ -177,12 +177,15 @@ def test_auto_memory_limit(total: int, limit: str) -> None:
 
 def test_connect_settings_defaults_and_overrides() -> None:
     assert connect_settings({}, total_bytes=24 * GIB, cores=16) == {
-        "memory_limit": "8192MiB", "threads": 16, "preserve_insertion_order": False}
+        "memory_limit": "8192MiB", "threads": 16, "preserve_insertion_order": False,
+        "storage_compatibility_version": "v1.4.0"}
     assert connect_settings({"memory_limit": "3GB", "threads": "2", "preserve_insertion_order": "true",
-                             "temp_directory": "/spill"}, cores=16) == {
-        "memory_limit": "3GB", "threads": 2, "preserve_insertion_order": True, "temp_directory": "/spill"}
+                             "temp_directory": "/spill", "storage_version": "latest"}, cores=16) == {
+        "memory_limit": "3GB", "threads": 2, "preserve_insertion_order": True, "temp_directory": "/spill",
+        "storage_compatibility_version": "latest"}
     for bad, message in (({"memory_limit": "lots"}, "MEMORY_LIMIT='lots' is not a size"),
                          ({"threads": "0"}, "THREADS='0'"),
+                         ({"storage_version": "1.4"}, "STORAGE_VERSION='1.4'"),
                          ({"preserve_insertion_order": "maybe"}, "use true or false")):
         with pytest.raises(ValueError, match=message):
             connect_settings(bad)
@@ -203,3 +206,30 @@ def test_dbt_connections_get_the_settings(tmp_path: pathlib.Path) -> None:
     assert '"t": 1' in result.stdout
     assert '"p": false' in result.stdout
     assert f'"d": "{tmp_path / "spill"}"' in result.stdout
+
+
+# --------------------------------------------------------------------------- BI clients
+
+
+def test_the_warehouse_opens_in_the_duckdb_cli(warehouse: pathlib.Path) -> None:
+    """The warehouse is written in the v1.4.0 storage format, so the DuckDB
+    command-line client of the package registry (1.5.6, .venv/bin/duckdb),
+    which refuses DuckDB 2.0's own format, reads its tables and views."""
+    cli = pathlib.Path(sys.executable).with_name("duckdb")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tags = con.execute("select tags['storage_version'] from duckdb_databases() "
+                           "where database_name = current_database()").fetchone()[0]
+        view = con.execute("select table_schema || '.' || table_name from information_schema.tables "
+                           "where table_type = 'VIEW' and table_schema in ('staging', 'intermediate', 'marts') "
+                           "order by all limit 1").fetchone()[0]
+        expected = {relation: con.execute(f"select count(*) from {relation}").fetchone()[0]
+                    for relation in ("marts.fct_orders", "marts.fct_cohort_retention", view)}
+    finally:
+        con.close()
+    assert tags == "v1.4.0+"
+    for relation, rows in expected.items():
+        result = subprocess.run([str(cli), "-readonly", "-noheader", "-csv", str(warehouse),
+                                 "-c", f"select count(*) from {relation}"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(rows), relation
