@@ -63,7 +63,7 @@ lint: $(STAMP) ## sqlfluff over models, macros, analyses and dbt tests
 	@echo "==> sqlfluff lint"
 	$(BIN)/sqlfluff lint --processes 2 models macros analyses tests/dbt
 
-pytest: $(STAMP) ## the Python test suite (uses the warehouse built by dbt-build)
+pytest: $(STAMP) ## the Python test suite (uses the warehouse make build published)
 	@echo "==> pytest"
 	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) \
 	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" $(BIN)/pytest -q
@@ -84,4 +84,4 @@ benchmark: $(STAMP) ## time generator + dbt build at scale (SCALE=…; see READM
 	$(ECOMOPS) benchmark --scale $(or $(SCALE),10)
 
 clean: ## remove build outputs (keeps the virtual environment)
-	rm -rf target target_* logs reports $(ECOMOPS_WAREHOUSE)
+	rm -rf target target_* logs reports $(ECOMOPS_WAREHOUSE) $(basename $(ECOMOPS_WAREHOUSE)).candidate.duckdb $(ECOMOPS_WAREHOUSE).publish.lock
