@@ -19,7 +19,7 @@ export ECOMOPS_WAREHOUSE  ?= $(CURDIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv build test lint dbt-build validate coverage pytest generate docs benchmark clean
+.PHONY: help venv build test lint dbt-build validate coverage metrics browser dashboard dashboard-serve pytest generate docs benchmark clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,32 @@ coverage: $(STAMP) ## documentation and key-test coverage gates (needs dbt docs 
 	$(DBT) docs generate --quiet
 	$(ECOMOPS) coverage
 
+metrics: $(STAMP) ## MetricFlow: parse the semantic layer and validate it against the published warehouse
+	@echo "==> mf validate-configs (models/semantic)"
+	@# mf reads target/semantic_manifest.json; the bi target opens the warehouse read-only.
+	$(DBT) parse --quiet --target-path target
+	DBT_TARGET=bi $(BIN)/mf validate-configs
+
+browser: ## Debian's chromium and a CJK font for the dashboard's browser test (apt-get, as root or with sudo)
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		echo "==> chromium: $$(command -v chromium)"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+			echo "The dashboard test needs Debian's chromium and a CJK font: run 'apt-get install chromium fonts-wqy-zenhei' as root, then make again"; exit 1; fi; \
+		echo "==> installing chromium and fonts-wqy-zenhei (apt-get)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei >/dev/null \
+			|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei >/dev/null; }; \
+		echo "==> chromium: $$(command -v chromium)"; \
+	fi
+
+dashboard: $(STAMP) ## build the operations dashboard (static HTML, target/dashboard) from the published warehouse
+	@test -f "$(ECOMOPS_WAREHOUSE)" || $(MAKE) --no-print-directory build
+	$(ECOMOPS) dashboard --warehouse "$(ECOMOPS_WAREHOUSE)" --out target/dashboard
+
+dashboard-serve: dashboard ## build the dashboard and serve it at http://127.0.0.1:8765/ (Ctrl-C stops)
+	$(ECOMOPS) dashboard --warehouse "$(ECOMOPS_WAREHOUSE)" --out target/dashboard --serve --port 8765
+
 build: $(STAMP) ## write, audit, publish: dbt build + GX into a candidate, then rename it over the warehouse
 	$(ECOMOPS) publish --warehouse "$(ECOMOPS_WAREHOUSE)" --profile sample
 	@# dbt docs generate overwrites run_results.json: keep the build's for pytest.
@@ -68,10 +94,12 @@ pytest: $(STAMP) ## the Python test suite (uses the warehouse make build publish
 	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) \
 	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" $(BIN)/pytest -q
 
-test: $(STAMP) ## everything CI runs: lint, build (dbt build + tests + GX, published), coverage, pytest
+test: $(STAMP) ## everything CI runs: lint, build (dbt build + tests + GX, published), coverage, MetricFlow, pytest (with the browser test)
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory coverage
+	@$(MAKE) --no-print-directory metrics
+	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory pytest
 
 generate: $(STAMP) ## regenerate the committed sample (seeds/raw) from the default seed and scale

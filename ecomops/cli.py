@@ -39,6 +39,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ecomops.benchmark",
         "time the generator and the dbt build at a scale and record the figures",
     ),
+    "dashboard": ("ecomops.dashboard.cli", "build the operations dashboard (static HTML) from the published warehouse"),
 }
 
 

@@ -965,7 +965,33 @@ MEMBER: tuple[Suite, ...] = (
     ),
 )
 
-MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER
+QUALITY: tuple[Suite, ...] = (
+    Suite(
+        model="dim_data_window", schema="marts", key=("data_start_date",),
+        rows=Rows(relative_to="select 1", min_ratio=1.0, max_ratio=1.0, why="one row: the data window"),
+        not_null=("data_end_date", "calendar_start_date", "calendar_end_date", "data_days"),
+        positive=("data_days",),
+        between={"data_start_date": (SPAN_START, SPAN_START), "data_end_date": (SPAN_END, SPAN_END)},
+        ordered=(("data_end_date", "data_start_date"), ("data_start_date", "calendar_start_date"),
+                 ("calendar_end_date", "data_end_date")),
+    ),
+    Suite(
+        model="fct_data_quality_reconciliation", schema="marts", key=("entity",),
+        rows=Rows(relative_to="select 13", min_ratio=1.0, max_ratio=1.0, why="one row per raw entity"),
+        not_null=("source_name", "raw_rows", "staged_rows", "quarantined_rows", "duplicate_rows", "is_reconciled"),
+        non_negative=("raw_rows", "staged_rows", "quarantined_rows", "duplicate_rows", "pii_masked_values"),
+        sets={"is_reconciled": (True,)},
+        ordered=(("raw_rows", "staged_rows"), ("raw_rows", "quarantined_rows"), ("raw_rows", "duplicate_rows")),
+    ),
+    Suite(
+        model="fct_data_quality_quarantine", schema="marts", key=("entity", "rule"),
+        not_null=("quarantined_rows", "first_loaded_at", "last_loaded_at"),
+        positive=("quarantined_rows",),
+        ordered=(("last_loaded_at", "first_loaded_at"),),
+    ),
+)
+
+MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY
 SUITES: tuple[Suite, ...] = STAGING + MARTS
 
 

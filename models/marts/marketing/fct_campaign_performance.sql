@@ -35,8 +35,9 @@ touches as (
     select * from {{ ref('int_marketing_touches') }}
 ),
 
-activity as (
-    select * from {{ ref('int_user_activity_daily') }}
+day_n_retention as (
+    select * from {{ ref('int_user_day_n_retention') }}
+    where cohort_event = 'registration' and activity_type = 'any_event'
 ),
 
 campaign_spend as (
@@ -103,8 +104,7 @@ points_redeemed as (
 acquired_users as (
     select
         acquisition_campaign_id as campaign_id,
-        user_id,
-        registered_date
+        user_id
     from users
     where acquisition_campaign_id is not null
 ),
@@ -138,27 +138,20 @@ participant_counts as (
     group by campaign_id
 ),
 
+-- Day-N retention of the acquired users: day 0 = the registration day,
+-- activity = any recorded activity; observable and retained flags come from
+-- int_user_day_n_retention, the one definition of the rule.
 acquired_user_days as (
     select
         acquired_users.campaign_id,
         acquired_users.user_id,
-        cast({{ dbt.dateadd('day', 1, 'acquired_users.registered_date') }} as date)
-        <= {{ last_data_date() }} as is_d1_observable,
-        cast({{ dbt.dateadd('day', 30, 'acquired_users.registered_date') }} as date)
-        <= {{ last_data_date() }} as is_d30_observable,
-        day_1.user_id is not null as is_active_d1,
-        day_30.user_id is not null as is_active_d30
+        coalesce(day_n.is_d1_observable, false) as is_d1_observable,
+        coalesce(day_n.is_d1_retained, false) as is_d1_retained,
+        coalesce(day_n.is_d30_observable, false) as is_d30_observable,
+        coalesce(day_n.is_d30_retained, false) as is_d30_retained
     from acquired_users
-    left join activity as day_1
-        on
-            acquired_users.user_id = day_1.user_id
-            and day_1.activity_date
-            = cast({{ dbt.dateadd('day', 1, 'acquired_users.registered_date') }} as date)
-    left join activity as day_30
-        on
-            acquired_users.user_id = day_30.user_id
-            and day_30.activity_date
-            = cast({{ dbt.dateadd('day', 30, 'acquired_users.registered_date') }} as date)
+    left join day_n_retention as day_n
+        on acquired_users.user_id = day_n.user_id
 ),
 
 acquired_retention as (
@@ -166,9 +159,9 @@ acquired_retention as (
         campaign_id,
         count(*) as new_users,
         sum(case when is_d1_observable then 1 else 0 end) as d1_cohort_users,
-        sum(case when is_d1_observable and is_active_d1 then 1 else 0 end) as d1_retained_users,
+        sum(case when is_d1_retained then 1 else 0 end) as d1_retained_users,
         sum(case when is_d30_observable then 1 else 0 end) as d30_cohort_users,
-        sum(case when is_d30_observable and is_active_d30 then 1 else 0 end) as d30_retained_users
+        sum(case when is_d30_retained then 1 else 0 end) as d30_retained_users
     from acquired_user_days
     group by campaign_id
 ),
