@@ -985,13 +985,114 @@ QUALITY: tuple[Suite, ...] = (
     ),
     Suite(
         model="fct_data_quality_quarantine", schema="marts", key=("entity", "rule"),
+        rows=Rows(relative_to="staging.stg_quarantine__rows", min_ratio=None, max_ratio=1.0,
+                  why="at most one row per quarantined raw row (one per entity and rule)"),
         not_null=("quarantined_rows", "first_loaded_at", "last_loaded_at"),
         positive=("quarantined_rows",),
         ordered=(("last_loaded_at", "first_loaded_at"),),
     ),
 )
 
-MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY
+# Logistics and after-sales marts (models/marts/logistics).
+LOGISTICS: tuple[Suite, ...] = (
+    Suite(
+        model="fct_delivery_performance_daily", schema="marts", key=("shipped_date", "carrier", "city"),
+        rows=Rows("select count(*) from marts.fct_orders where shipped_at is not null", None, 1,
+                  "at most one row per shipped order (a row needs at least one)"),
+        not_null=("orders_shipped", "orders_delivered", "orders_delivered_within_72h", "orders_delivered_late",
+                  "orders_overdue_undelivered", "orders_late_against_promise", "orders_promise_judged",
+                  "delivered_orders_returned", "orders_with_delivery_hours"),
+        positive=("orders_shipped",),
+        non_negative=("orders_delivered", "orders_delivered_within_72h", "orders_delivered_late",
+                      "orders_overdue_undelivered", "orders_late_against_promise", "orders_promise_judged",
+                      "delivered_orders_returned", "orders_with_delivery_hours", "total_hours_paid_to_delivered",
+                      "median_hours_paid_to_delivered", "p90_hours_paid_to_delivered"),
+        rates=("delivered_within_72h_rate", "late_delivery_rate"),
+        sets={"carrier": CARRIERS},
+        ordered=(("orders_shipped", "orders_delivered"), ("orders_delivered", "orders_delivered_within_72h"),
+                 ("orders_delivered", "orders_delivered_late"), ("orders_shipped", "orders_promise_judged"),
+                 ("orders_promise_judged", "orders_late_against_promise"),
+                 ("orders_delivered", "delivered_orders_returned"),
+                 ("p90_hours_paid_to_delivered", "median_hours_paid_to_delivered")),
+        calibration=Calibration(
+            means=(Mean("delivered_within_72h_rate", 0.8, 0.95,
+                        "the sample's 72-hour share per row is near the reports' 89%"),),
+            # shipments do not define the data's window
+            span_dates=("shipped_date",),
+        ),
+    ),
+    Suite(
+        model="fct_returns_daily", schema="marts", key=("date_day", "carrier"),
+        not_null=("delivered_orders", "returned_orders", "returns", "refunded_amount_cny", "returns_late_delivery",
+                  "returns_quality", "returns_wrong_size_shade", "returns_not_as_described", "returns_changed_mind",
+                  "returns_unknown_reason", "returned_orders_delivered_late"),
+        non_negative=("delivered_orders", "returned_orders", "returns", "refunded_amount_cny",
+                      "returns_late_delivery", "returns_quality", "returns_wrong_size_shade",
+                      "returns_not_as_described", "returns_changed_mind", "returns_unknown_reason",
+                      "returned_orders_delivered_late", "return_rate"),
+        rates=("late_delivery_share_of_returns",),
+        sets={"carrier": CARRIERS + ("not_shipped",)},
+        ordered=(("returns", "returned_orders"), ("returned_orders", "returned_orders_delivered_late")),
+        calibration=Calibration(
+            rows=_span_days(1, 7, "a few carriers deliver on most days"),
+            span_dates=("date_day",),
+        ),
+    ),
+    Suite(
+        model="fct_after_sales_comparisons", schema="marts", key=("comparison", "metric_name"),
+        rows=Rows(relative_to="select 5", min_ratio=1.0, max_ratio=1.0,
+                  why="returned vs not (repurchase); notice vs none, all and late parcels (return, repurchase)"),
+        not_null=("treated_group", "control_group", "treated_orders", "treated_successes", "control_orders",
+                  "control_successes", "is_significant"),
+        non_negative=("treated_orders", "treated_successes", "control_orders", "control_successes", "p_value"),
+        rates=("treated_rate", "control_rate", "p_value"),
+        between={"absolute_difference": (-1, 1)},
+        sets={"comparison": ("returned_vs_not_returned", "logistics_notice_vs_none",
+                             "logistics_notice_vs_none_late_parcels"),
+              "metric_name": ("repurchase_30d_rate", "return_rate"),
+              "treated_group": ("returned", "notice_received"), "control_group": ("not_returned", "no_notice")},
+        ordered=(("treated_orders", "treated_successes"), ("control_orders", "control_successes"),
+                 ("ci_upper", "ci_lower")),
+    ),
+)
+
+# Coupon marts (models/marts/marketing/fct_coupon_*).
+COUPONS: tuple[Suite, ...] = (
+    Suite(
+        model="fct_coupon_performance", schema="marts", key=("coupon_performance_id",),
+        rows=Rows("select count(*) from (select distinct campaign_id, threshold_amount_cny, discount_value_cny "
+                  "from staging.stg_marketing__coupons) as templates", 1, 1,
+                  "one row per campaign (or none) and coupon template of the clean coupons"),
+        not_null=("threshold_amount_cny", "discount_value_cny", "template_name", "first_issued_date",
+                  "last_issued_date", "coupons_issued", "coupons_redeemed", "coupons_used_on_unpaid_orders",
+                  "coupons_unmatched_redemption", "coupons_expired", "coupons_unused",
+                  "coupons_redeemed_after_expiry", "coupons_redeemed_within_7d", "redeemed_face_value_cny",
+                  "coupon_cost_cny", "paid_orders", "redeemed_order_gmv_cny"),
+        # zero-amount orders are valid: GMV >= 0; a no-threshold coupon has threshold 0
+        non_negative=("threshold_amount_cny", "coupons_redeemed", "coupons_used_on_unpaid_orders",
+                      "coupons_unmatched_redemption", "coupons_expired", "coupons_unused",
+                      "coupons_redeemed_after_expiry", "mean_days_to_redeem", "median_days_to_redeem",
+                      "max_days_to_redeem", "coupons_redeemed_within_7d", "redeemed_face_value_cny",
+                      "coupon_cost_cny", "paid_orders", "redeemed_order_gmv_cny", "gmv_per_coupon_cost",
+                      "discount_depth"),
+        positive=("discount_value_cny", "coupons_issued"),
+        rates=("redemption_rate",),
+        sets={"campaign_type": CAMPAIGN_TYPES},
+        ordered=(("last_issued_date", "first_issued_date"), ("coupons_issued", "coupons_redeemed"),
+                 ("coupons_redeemed", "coupons_redeemed_after_expiry"),
+                 ("coupons_redeemed", "coupons_redeemed_within_7d"),
+                 ("max_days_to_redeem", "median_days_to_redeem"), ("max_days_to_redeem", "mean_days_to_redeem"),
+                 ("paid_orders", "coupons_redeemed")),
+        calibration=Calibration(
+            means=(Mean("redemption_rate", 0.05, 0.30,
+                        "sample: 1.5% (recall 无门槛减10) to 38% (新人福利周 满99减20) per row, about 14% on average"),),
+            # coupons are issued by campaigns and tests, which do not define the window
+            span_dates=("first_issued_date", "last_issued_date"),
+        ),
+    ),
+)
+
+MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY + LOGISTICS + COUPONS
 SUITES: tuple[Suite, ...] = STAGING + MARTS
 
 

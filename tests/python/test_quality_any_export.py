@@ -45,15 +45,17 @@ AGGREGATES = (
     "marts.fct_cohort_retention", "marts.fct_cohort_retention_brackets", "marts.fct_cohort_retention_summary",
     "marts.fct_churn_nodes_daily", "marts.fct_ltv_curves", "marts.fct_member_kpis_quarterly",
     "marts.fct_clv_parameters", "marts.fct_clv_holdout", "marts.fct_channel_performance_daily",
-    "marts.fct_channel_performance_weekly",
+    "marts.fct_channel_performance_weekly", "marts.fct_data_quality_reconciliation",
+    "marts.fct_after_sales_comparisons",
 )
-WHOLE = ("intermediate.int_data_window", "marts.dim_date")
+WHOLE = ("intermediate.int_data_window", "marts.dim_date", "marts.dim_data_window")
 # Marts that need an entity the minimal export lacks, and the quarantine
 # (nothing set aside): empty.
 EMPTY_MARTS = (
     "marts.fct_funnel_daily", "marts.fct_experiment_results", "marts.fct_recall_outcomes",
     "marts.fct_campaign_performance", "marts.fct_member_points", "marts.fct_member_points_quarterly",
-    "staging.stg_quarantine__rows",
+    "marts.fct_delivery_performance_daily", "marts.fct_returns_daily", "marts.fct_coupon_performance",
+    "staging.stg_quarantine__rows", "marts.fct_data_quality_quarantine",
 )
 OTHER_ENTITIES = tuple(
     f"staging.{layer}_{source}__{entity}"

@@ -15,8 +15,8 @@ channel_spend as (
     select * from {{ ref('stg_marketing__channel_spend') }}
 ),
 
-coupons as (
-    select * from {{ ref('stg_marketing__coupons') }}
+coupon_redemptions as (
+    select * from {{ ref('int_coupon_redemptions') }}
 ),
 
 points_ledger as (
@@ -77,16 +77,15 @@ campaign_order_totals as (
 ),
 
 -- Coupons the campaign issued, at the value they took off paid orders,
--- whenever they were redeemed.
+-- whenever they were redeemed: int_coupon_redemptions.coupon_cost_cny, the
+-- one definition of coupon cost (fct_coupon_performance reads it too).
 coupon_cost as (
     select
-        coupons.campaign_id,
-        sum(orders.coupon_amount_cny) as coupon_cost_cny
-    from coupons
-    inner join orders
-        on coupons.coupon_id = orders.coupon_id
-    where orders.is_paid and coupons.campaign_id is not null
-    group by coupons.campaign_id
+        campaign_id,
+        sum(coupon_cost_cny) as coupon_cost_cny
+    from coupon_redemptions
+    where campaign_id is not null
+    group by campaign_id
 ),
 
 -- Points redeemed on the campaign's paid orders.
