@@ -226,6 +226,7 @@ def channels(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
 
 def campaigns(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
     data = queries.campaigns(con)
+    coupons = queries.coupons(con)
     table = data["table"]
     names = [r["campaign_name"] for r in table]
     rows = [[r["campaign_name"], r["campaign_type"], r["start_date"], r["end_date"], r["actual_cost_cny"],
@@ -244,6 +245,53 @@ def campaigns(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
             Table("campaign_roi", "Campaigns 活动明细",
                   ["campaign", "type", "start", "end", "actual cost CNY", "GMV CNY", "ROI", "participants",
                    "new users", "paid orders", "D30 retention"], rows),
+            Chart("coupon_redemption_rate", charts.bars(
+                [r["template_name"] for r in coupons], {"redemption rate 核销率": [r["redemption_rate"] for r in coupons]},
+                "Coupon redemption by template 优惠券模板核销率 (满X减Y, all campaigns)", "redemption rate",
+                y_format=".0%")),
+            Table("coupon_cost", "Coupon templates 优惠券模板",
+                  ["template", "issued", "redeemed", "redemption rate", "cost CNY", "GMV of orders CNY"],
+                  [[r["template_name"], r["issued"], r["redeemed"], r["redemption_rate"], r["cost"], r["gmv"]]
+                   for r in coupons]),
+        ],
+    )
+
+
+def logistics(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
+    data = queries.logistics(con)
+    t = data["totals"]
+    months = [r["month"] for r in data["monthly"]]
+    carriers = data["carriers"]
+    reasons = data["reasons"]
+    comparisons = [r for r in data["comparisons"] if r["ci_lower"] is not None]
+    labels = [f"{r['comparison']}: {r['metric_name']}" for r in comparisons]
+    return Page(
+        slug="logistics", title="Logistics and after-sales 物流售后",
+        intro="Delivery against 72 hours and the promise, returns and their reasons, and after-sales "
+              "comparisons (a return, a logistics notice) with 95% confidence intervals.",
+        kpis=[Kpi("delivered_within_72h_rate", t["delivered_within_72h_rate"], pct, "whole window, by shipment day"),
+              Kpi("late_delivery_rate", t["late_delivery_rate"], pct, "against the promised time"),
+              Kpi("return_rate", t["return_rate"], pct, "returned / delivered orders"),
+              Kpi("late_delivery_share_of_returns", t["late_delivery_share_of_returns"], pct,
+                  "returned orders whose parcel arrived late")],
+        blocks=[
+            Chart("delivered_within_72h_rate", charts.lines(
+                {"within 72 h 72小时送达": (months, [r["within_72h"] for r in data["monthly"]]),
+                 "late 延迟": (months, [r["late"] for r in data["monthly"]])},
+                "Monthly delivery within 72 h and late deliveries 月度72小时送达率与延迟率", "share", y_format=".0%")),
+            Chart("late_delivery_rate", charts.bars(
+                [r["carrier"] for r in carriers],
+                {"within 72 h 72小时送达": [r["within_72h"] for r in carriers],
+                 "late 延迟": [r["late"] for r in carriers]},
+                "Delivery by carrier 承运商时效", "share", y_format=".0%")),
+            Chart("return_rate", charts.bars(
+                list(reasons), {"returns 退货": list(reasons.values())},
+                "Returns by reason 退货原因", "returns")),
+            *([Chart("return_rate", charts.error_bars(
+                labels, [r["absolute_difference"] for r in comparisons], [r["ci_lower"] for r in comparisons],
+                [r["ci_upper"] for r in comparisons],
+                "After-sales comparisons: treated - control with 95% CI 售后对比", "difference", ".1%"))]
+              if comparisons else []),
         ],
     )
 
@@ -338,5 +386,5 @@ def quality(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
 
 
 PAGES: list[Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Page]] = [
-    overview, retention, funnel, churn, member, channels, campaigns, experiments, quality,
+    overview, retention, funnel, churn, member, channels, campaigns, logistics, experiments, quality,
 ]

@@ -62,7 +62,9 @@ PAGE_RELATIONS: dict[str, tuple[str, ...]] = {
     "member": ("marts.fct_ltv_curves", "marts.fct_customer_rfm", "marts.fct_customer_clv",
                "marts.fct_clv_parameters"),
     "channels": ("marts.fct_channel_performance_daily", "marts.fct_channel_performance_weekly"),
-    "campaigns": ("marts.fct_campaign_performance",),
+    "campaigns": ("marts.fct_campaign_performance", "marts.fct_coupon_performance"),
+    "logistics": ("marts.fct_delivery_performance_daily", "marts.fct_returns_daily",
+                  "marts.fct_after_sales_comparisons"),
     "experiments": ("marts.fct_experiment_results",),
     "quality": ("marts.fct_data_quality_quarantine", "marts.fct_data_quality_reconciliation"),
 }
@@ -316,3 +318,56 @@ def quality(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """)
     return {"quarantine": quarantine, "reconciliation": reconciliation,
             "total": sum(row["quarantined_rows"] for row in quarantine)}
+
+
+def logistics(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Delivery, returns and the after-sales comparisons (models/marts/logistics)."""
+    totals = rows(con, """
+        select
+            sum(orders_delivered_within_72h) / nullif(sum(orders_delivered), 0) as delivered_within_72h_rate,
+            sum(orders_late_against_promise) / nullif(sum(orders_promise_judged), 0) as late_delivery_rate
+        from marts.fct_delivery_performance_daily
+    """)[0]
+    totals.update(rows(con, """
+        select
+            sum(returned_orders) / nullif(sum(delivered_orders), 0) as return_rate,
+            sum(returned_orders_delivered_late) / nullif(sum(returned_orders), 0) as late_delivery_share_of_returns
+        from marts.fct_returns_daily
+    """)[0])
+    monthly = rows(con, """
+        select strftime(date_trunc('month', shipped_date), '%Y-%m') as month,
+               sum(orders_delivered_within_72h) / nullif(sum(orders_delivered), 0) as within_72h,
+               sum(orders_late_against_promise) / nullif(sum(orders_promise_judged), 0) as late
+        from marts.fct_delivery_performance_daily group by 1 order by 1
+    """)
+    carriers = rows(con, """
+        select carrier, sum(orders_shipped) as shipped,
+               sum(orders_delivered_within_72h) / nullif(sum(orders_delivered), 0) as within_72h,
+               sum(orders_late_against_promise) / nullif(sum(orders_promise_judged), 0) as late
+        from marts.fct_delivery_performance_daily group by carrier order by shipped desc
+    """)
+    reasons = rows(con, """
+        select sum(returns_late_delivery) as late_delivery, sum(returns_quality) as quality,
+               sum(returns_wrong_size_shade) as wrong_size_shade, sum(returns_not_as_described) as not_as_described,
+               sum(returns_changed_mind) as changed_mind, sum(returns_unknown_reason) as unknown
+        from marts.fct_returns_daily
+    """)[0]
+    comparisons = rows(con, """
+        select comparison, metric_name, treated_group, control_group, treated_orders, control_orders,
+               treated_rate, control_rate, absolute_difference, ci_lower, ci_upper, p_value, is_significant
+        from marts.fct_after_sales_comparisons order by comparison, metric_name
+    """)
+    return {"totals": totals, "monthly": monthly, "carriers": carriers, "reasons": reasons,
+            "comparisons": comparisons}
+
+
+def coupons(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Coupon templates (满X减Y) across campaigns, from fct_coupon_performance."""
+    return rows(con, """
+        select template_name, sum(coupons_issued) as issued, sum(coupons_redeemed) as redeemed,
+               sum(coupons_redeemed) / nullif(sum(coupons_issued), 0) as redemption_rate,
+               sum(coupon_cost_cny) as cost, sum(redeemed_order_gmv_cny) as gmv
+        from marts.fct_coupon_performance
+        group by template_name, threshold_amount_cny, discount_value_cny
+        order by issued desc
+    """)

@@ -83,6 +83,10 @@ EXPECTED: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], float]]] = 
     "churn": ("recall_success_rate", _sql(
         "select sum(users_came_back_7d) / sum(users_at_node) from marts.fct_recall_outcomes "
         "where recall_success_rate is not null")),
+    # delivered within 72 h, from the orders themselves (not the logistics mart the page reads)
+    "logistics": ("delivered_within_72h_rate", _sql(
+        "select avg(case when is_delivered_within_72h then 1.0 else 0.0 end) from marts.fct_orders "
+        "where delivered_at is not null")),
     "member": ("predicted_clv", _sql("select avg(clv_12m_cny) from marts.fct_customer_clv")),
     "channels": ("channel_roi", _latest_week_roi),
     "campaigns": ("campaign_roi", _sql(
