@@ -1092,7 +1092,67 @@ COUPONS: tuple[Suite, ...] = (
     ),
 )
 
-MARTS: tuple[Suite, ...] = CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY + LOGISTICS + COUPONS
+EXPERIMENTS: tuple[Suite, ...] = (
+    # experiment rigour (issue 14, item 5): the SRM check and CUPED
+    Suite(
+        model="fct_experiment_checks", schema="marts", key=("experiment_id", "readout_type"),
+        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", None,
+                  len(EXPERIMENT_READOUTS), "one row per readout per experiment"),
+        not_null=("design_groups", "observed_groups", "total_users", "undesigned_users", "observed_users_by_group",
+                  "expected_users_by_group", "srm_p_value_threshold", "is_sample_ratio_mismatch"),
+        non_negative=("total_users", "undesigned_users", "chi_square_statistic", "max_relative_deviation"),
+        positive=("design_groups", "degrees_of_freedom"),
+        rates=("p_value", "srm_p_value_threshold"),
+        sets={"readout_type": EXPERIMENT_READOUTS},
+        calibration=Calibration(
+            rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 2, 2,
+                      "sample: ab_test and aa_check of the one experiment"),
+            means=(Mean("is_sample_ratio_mismatch", 0.0, 0.0,
+                        "sample: 572 / 571 (p = 0.98) and the A/A parity split 308 / 263 (p = 0.06)"),),
+        ),
+    ),
+    Suite(
+        model="fct_experiment_cuped", schema="marts",
+        key=("experiment_id", "readout_type", "group_name", "metric_name"),
+        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", None,
+                  len(EXPERIMENT_READOUTS) * 2 * (len(EXPERIMENT_METRICS) - 1),
+                  "readouts x groups (A, B) x per-user metrics (all but AOV) per experiment"),
+        not_null=("control_group_name", "is_control", "covariate_name", "sample_size", "theta", "metric_value",
+                  "cuped_metric_value", "is_cuped_significant"),
+        positive=("sample_size",),
+        non_negative=("raw_standard_error", "cuped_standard_error", "cuped_degrees_of_freedom"),
+        rates=("cuped_p_value",),
+        sets={"readout_type": EXPERIMENT_READOUTS,
+              "metric_name": tuple(metric for metric in EXPERIMENT_METRICS if metric != "aov_cny"),
+              "covariate_name": ("pre_active_days", "pre_paid_gmv_cny")},
+        ordered=(("raw_ci_upper", "raw_ci_lower"), ("cuped_ci_upper", "cuped_ci_lower")),
+        between={"variance_reduction": (None, 1.0)},
+        calibration=Calibration(
+            rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 20, 20,
+                      "sample: 2 readouts x 2 groups x 5 per-user metrics"),
+        ),
+    ),
+    Suite(
+        model="fct_experiment_guardrails", schema="marts",
+        key=("experiment_id", "readout_type", "group_name", "guardrail_name"),
+        rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", None,
+                  len(EXPERIMENT_READOUTS) * 2, "readouts x groups (A, B) x guardrails (1) per experiment"),
+        not_null=("control_group_name", "is_control", "sample_size", "metric_value", "is_guardrail_breached"),
+        positive=("sample_size",),
+        rates=("metric_value", "control_metric_value", "p_value"),
+        sets={"readout_type": EXPERIMENT_READOUTS, "guardrail_name": ("order_return_rate",)},
+        ordered=(("ci_upper", "ci_lower"),),
+        calibration=Calibration(
+            rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 4, 4,
+                      "sample: 2 readouts x 2 groups x 1 guardrail"),
+            means=(Mean("metric_value", 0.02, 0.15, "sample: 4.3% to 7.4% of window orders returned"),),
+        ),
+    ),
+)
+
+MARTS: tuple[Suite, ...] = (
+    CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY + LOGISTICS + COUPONS + EXPERIMENTS
+)
 SUITES: tuple[Suite, ...] = STAGING + MARTS
 
 

@@ -56,6 +56,7 @@ EMPTY_MARTS = (
     "marts.fct_campaign_performance", "marts.fct_member_points", "marts.fct_member_points_quarterly",
     "marts.fct_delivery_performance_daily", "marts.fct_returns_daily", "marts.fct_coupon_performance",
     "staging.stg_quarantine__rows", "marts.fct_data_quality_quarantine",
+    "marts.fct_experiment_checks", "marts.fct_experiment_cuped", "marts.fct_experiment_guardrails",
 )
 OTHER_ENTITIES = tuple(
     f"staging.{layer}_{source}__{entity}"

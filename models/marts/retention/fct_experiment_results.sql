@@ -1,8 +1,10 @@
 {#-
     A/B readout: one row per experiment, readout type (ab_test, aa_check),
     group and metric, with the difference against the control group, a 95%
-    confidence interval and a two-sided p-value. Statistics are portable SQL
-    (macros/statistics.sql). Definitions are in _retention__models.yml.
+    confidence interval and a two-sided p-value, and the p-values adjusted
+    for reading the metrics of a group together (Holm, Benjamini-Hochberg).
+    Statistics are portable SQL (macros/statistics.sql). Definitions are in
+    _retention__models.yml.
 -#}
 {%- set window_days = var('experiment_window_days') -%}
 {%- set z_975 = 1.959963984540054 -%}
@@ -226,7 +228,7 @@ p_values as (
 
 ),
 
-final as (
+readout_rows as (
 
     select
         p_values.experiment_id,
@@ -265,6 +267,85 @@ final as (
     from p_values
     inner join experiment_dates
         on p_values.experiment_id = experiment_dates.experiment_id
+
+),
+
+ranked_p_values as (
+
+    -- the family: the metrics of one experiment, readout and group that
+    -- have a p-value, ranked by p-value (ties by metric name)
+    select
+        *,
+        row_number() over (
+            partition by experiment_id, readout_type, group_name, p_value is null
+            order by p_value, metric_name
+        ) as p_value_rank,
+        count(p_value) over (partition by experiment_id, readout_type, group_name) as family_size
+    from readout_rows
+
+),
+
+step_values as (
+
+    select
+        *,
+        case when p_value is not null then (family_size - p_value_rank + 1) * p_value end as holm_step_value,
+        case when p_value is not null then family_size * p_value / p_value_rank end as bh_step_value
+    from ranked_p_values
+
+),
+
+adjusted as (
+
+    select
+        *,
+        -- Holm: running maximum of (m - rank + 1) p from the smallest p-value up
+        max(holm_step_value) over (
+            partition by experiment_id, readout_type, group_name, p_value is null
+            order by p_value_rank
+            rows between unbounded preceding and current row
+        ) as holm_running_max,
+        -- Benjamini-Hochberg: running minimum of m p / rank from the largest p-value down
+        min(bh_step_value) over (
+            partition by experiment_id, readout_type, group_name, p_value is null
+            order by p_value_rank
+            rows between current row and unbounded following
+        ) as bh_running_min
+    from step_values
+
+),
+
+final as (
+
+    select
+        experiment_id,
+        readout_type,
+        group_name,
+        control_group_name,
+        is_control,
+        metric_name,
+        test_name,
+        first_assigned_date,
+        last_assigned_date,
+        users,
+        sample_size,
+        metric_value,
+        control_metric_value,
+        absolute_difference,
+        relative_difference,
+        ci_lower,
+        ci_upper,
+        test_statistic,
+        degrees_of_freedom,
+        p_value,
+        is_significant,
+        is_complete,
+        cast(case when p_value is not null then family_size end as integer) as tested_metrics,
+        cast(case when p_value is not null then least(1.0, holm_running_max) end as double) as p_value_holm,
+        coalesce(p_value is not null and least(1.0, holm_running_max) < 0.05, false) as is_significant_holm,
+        cast(case when p_value is not null then least(1.0, bh_running_min) end as double) as p_value_bh,
+        coalesce(p_value is not null and least(1.0, bh_running_min) < 0.05, false) as is_significant_bh
+    from adjusted
 
 )
 
