@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import html
 import json
 import pathlib
 from typing import Any, Callable
@@ -299,11 +300,29 @@ def logistics(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
 _RATE_METRICS = {"d1_retention", "d7_retention", "d30_retention", "first_paid_order_conversion"}
 
 
+def _srm_note(checks: list[dict[str, Any]]) -> str:
+    """HTML: the readouts whose split fails the sample-ratio check, or that none does."""
+    flagged = [c for c in checks if c["is_sample_ratio_mismatch"]]
+    if not checks:
+        return "<p>No experiment in the data.</p>"
+    if not flagged:
+        return f"<p>All {len(checks)} readouts match their design split (fct_experiment_checks).</p>"
+    items = "".join(
+        f"<li><strong>{html.escape(c['experiment_id'])}</strong> {html.escape(c['readout_type'])}: observed "
+        f"{html.escape(str(c['observed_users_by_group']))} against {html.escape(str(c['expected_users_by_group']))}, "
+        f"p = {c['p_value']:.2g} &lt; {c['srm_p_value_threshold']:g}</li>" for c in flagged)
+    return (f"<p>{len(flagged)} of {len(checks)} readouts fail the sample-ratio check: assignment or logging is "
+            f"broken, so their results below must not be read (fct_experiment_checks).</p><ul>{items}</ul>")
+
+
 def experiments(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
     data = queries.experiments(con)
     table = data["table"]
-    headline = next((r for r in table if r["readout_type"] == "ab_test" and r["metric_name"] == "d30_retention"), None)
-    blocks: list[Any] = []
+    # Sample-ratio mismatch: a readout whose split is broken is marked, and never the headline.
+    broken = {(c["experiment_id"], c["readout_type"]) for c in data["checks"] if c["is_sample_ratio_mismatch"]}
+    headline = next((r for r in table if r["readout_type"] == "ab_test" and r["metric_name"] == "d30_retention"
+                     and (r["experiment_id"], "ab_test") not in broken), None)
+    blocks: list[Any] = [Note("Sample-ratio check 样本比例检验", _srm_note(data["checks"]))]
     for rates, title, fmt in ((True, "Rate metrics: difference with 95% CI A/B实验差异 (pp)", ".1%"),
                               (False, "Value metrics: difference with 95% CI A/B实验差异 (CNY)", None)):
         part = [r for r in table if (r["metric_name"] in _RATE_METRICS) == rates]
@@ -317,11 +336,12 @@ def experiments(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page
             colors=["#cf222e" if r["is_significant"] else "#1f77b4" for r in part])))
     blocks.append(Table("experiment_lift", "Readout A/B实验结果",
                         ["experiment", "readout", "group", "control", "metric", "test", "n", "value", "control value",
-                         "difference", "relative", "CI low", "CI high", "p", "significant"],
+                         "difference", "relative", "CI low", "CI high", "p", "significant", "split broken (SRM)"],
                         [[r["experiment_id"], r["readout_type"], r["group_name"], r["control_group_name"],
                           r["metric_name"], r["test_name"], r["sample_size"], r["metric_value"],
                           r["control_metric_value"], r["absolute_difference"], r["relative_difference"],
-                          r["ci_lower"], r["ci_upper"], r["p_value"], r["is_significant"]] for r in table]))
+                          r["ci_lower"], r["ci_upper"], r["p_value"], r["is_significant"],
+                          (r["experiment_id"], r["readout_type"]) in broken] for r in table]))
     note = ""
     if headline:
         note = (f"{headline['experiment_id']} {headline['group_name']} vs {headline['control_group_name']}, D30, "

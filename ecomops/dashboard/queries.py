@@ -65,7 +65,7 @@ PAGE_RELATIONS: dict[str, tuple[str, ...]] = {
     "campaigns": ("marts.fct_campaign_performance", "marts.fct_coupon_performance"),
     "logistics": ("marts.fct_delivery_performance_daily", "marts.fct_returns_daily",
                   "marts.fct_after_sales_comparisons"),
-    "experiments": ("marts.fct_experiment_results",),
+    "experiments": ("marts.fct_experiment_results", "marts.fct_experiment_checks"),
     "quality": ("marts.fct_data_quality_quarantine", "marts.fct_data_quality_reconciliation"),
 }
 
@@ -303,7 +303,13 @@ def experiments(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         from marts.fct_experiment_results where not is_control
         order by experiment_id, readout_type desc, metric_name
     """)
-    return {"table": table}
+    checks = rows(con, """
+        select experiment_id, readout_type, observed_users_by_group, expected_users_by_group, chi_square_statistic,
+               p_value, srm_p_value_threshold, is_sample_ratio_mismatch
+        from marts.fct_experiment_checks
+        order by experiment_id, readout_type desc
+    """)
+    return {"table": table, "checks": checks}
 
 
 def quality(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -24,7 +24,9 @@ from .recall import Recall
 from .timeutil import DAY, NULL, random_second_of_day
 from .users import Users
 
-EVENT_TYPES = ("login", "page_view", "search", "add_to_cart", "unknown_evt")
+# Codes are positions: new types are appended (interactions, with their older SDK spellings).
+EVENT_TYPES = ("login", "page_view", "search", "add_to_cart", "unknown_evt",
+               "share", "comment", "like", "check_in", "checkin", "vote", "review")
 PAGES = ("home", "detail", "category", "cart", "campaign")
 PAGE_SHARE = np.array([0.42, 0.30, 0.13, 0.05, 0.10])
 PLATFORMS = ("app", "mini_program", "web", "APP", "H5", "MiniProgram", "tablet")

@@ -72,6 +72,15 @@ TARGETS: tuple[Target, ...] = (
     Target("experiment day-30 retention, group B", 0.353, 0.34, 0.37),
     Target("experiment AOV, group A (yuan)", 250, 235, 265),
     Target("experiment AOV, group B (yuan)", 225, 210, 240),
+    Target("experiment users, A/A test (homepage_banner_aa_2025q3)", 300, 200, 450),
+    Target("A/A test: group A share of assigned users", 0.5, 0.44, 0.56,
+           "a fair coin: the SRM check passes"),
+    Target("broken split (search_ranking_2025q4): group A share of assigned users", 0.667, 0.6, 0.72,
+           "half of B's rows lost: the SRM check flags it"),
+    Target("S level (3+ paid orders and 5+ interactions in a month): share of the month's buyers", 0.048,
+           0.038, 0.058, "the reports' 4.8% of users, read over buyer-months"),
+    Target("user-months with 3+ paid orders that have 5+ interactions", 0.92, 0.85, 0.98),
+    Target("interaction events per active user-month", 0.6, 0.45, 0.75),
     Target("delivered within 72 h of payment", 0.89, 0.86, 0.92),
     Target("returns per delivered order", 0.065, 0.05, 0.08),
     Target("returns with reason late_delivery", 0.22, 0.17, 0.27),
@@ -142,6 +151,21 @@ def connect(directory: Path) -> duckdb.DuckDBPyConnection:
            cast(event_at + {SH} as date) as event_date
     from ranked join real_users using (user_id)
     where rn = 1 and event_type in ('login', 'page_view', 'search', 'add_to_cart');
+
+    create view interaction_events as
+    with raw as (
+        select try_cast(event_id as bigint) as event_id, try_cast(user_id as bigint) as user_id,
+               case event_type when 'review' then 'comment' when 'vote' then 'like' when 'checkin' then 'check_in'
+                   else event_type end as event_type,
+               try_cast(event_at as timestamp) as event_at, try_cast(loaded_at as timestamp) as loaded_at
+        from {src['events']}
+    ), ranked as (
+        select *, row_number() over (partition by event_id order by loaded_at desc) as rn from raw
+        where event_id is not null
+    )
+    select event_id, ranked.user_id, event_type, event_at
+    from ranked join real_users using (user_id)
+    where rn = 1 and event_type in ('share', 'comment', 'like', 'check_in');
 
     create view orders as
     with raw as (
@@ -460,6 +484,7 @@ def measure(directory: Path) -> dict[str, float]:
            exists (select 1 from events where events.user_id = experiments.user_id
                    and events.event_date = cast(assigned_at + {SH} as date) + 30) as retained_30
     from experiments join real_users using (user_id)
+    where experiment_id = 'coupon_push_2025q2'
     """)
     m["experiment users"] = _one(con, "select count(*) from experiment_users")
     for group in ("A", "B"):
@@ -469,6 +494,43 @@ def measure(directory: Path) -> dict[str, float]:
             select avg(paid_amount) from paid_orders join experiment_users using (user_id)
             where group_name = '{group}' and placed_at >= assigned_at
               and placed_at < assigned_at + interval 30 day""")
+
+    # Side experiments (assignment logs only).
+    m["experiment users, A/A test (homepage_banner_aa_2025q3)"] = _one(con, """
+        select count(distinct user_id) from experiments join real_users using (user_id)
+        where experiment_id = 'homepage_banner_aa_2025q3'""")
+    for name, experiment_id in (("A/A test: group A share of assigned users", "homepage_banner_aa_2025q3"),
+                                ("broken split (search_ranking_2025q4): group A share of assigned users",
+                                 "search_ranking_2025q4")):
+        m[name] = _one(con, f"""
+            select avg((group_name = 'A')::int) from experiments join real_users using (user_id)
+            where experiment_id = '{experiment_id}'""")
+
+    # Interactions and the value model's S level (per Asia/Shanghai month).
+    con.execute(f"""
+    create temp table user_months as
+    with interactions as (
+        select user_id, date_trunc('month', event_at + {SH}) as month, count(*) as interactions
+        from interaction_events group by all
+    ), active as (
+        select user_id, date_trunc('month', event_at + {SH}) as month from events
+        union
+        select user_id, date_trunc('month', event_at + {SH}) from interaction_events
+        union
+        select user_id, date_trunc('month', paid_at + {SH}) from paid_orders
+    ), bought as (
+        select user_id, date_trunc('month', paid_at + {SH}) as month, count(*) as paid_orders
+        from paid_orders group by all
+    )
+    select active.user_id, active.month, coalesce(paid_orders, 0) as paid_orders,
+           coalesce(interactions, 0) as interactions
+    from active left join bought using (user_id, month) left join interactions using (user_id, month)
+    """)
+    m["S level (3+ paid orders and 5+ interactions in a month): share of the month's buyers"] = _one(con, """
+        select avg((paid_orders >= 3 and interactions >= 5)::int) from user_months where paid_orders > 0""")
+    m["user-months with 3+ paid orders that have 5+ interactions"] = _one(con, """
+        select avg((interactions >= 5)::int) from user_months where paid_orders >= 3""")
+    m["interaction events per active user-month"] = _one(con, "select avg(interactions) from user_months")
 
     # Logistics.
     m["delivered within 72 h of payment"] = _one(con, """

@@ -102,3 +102,48 @@ def override_activity(rng: np.random.Generator, assignment: Assignment, active_k
         added.append(key30[chosen])
     # Assignment ends by 2025-06-15, so day + 40 stays inside the data span.
     return sorted_unique(np.concatenate([kept, *added]))
+
+
+@dataclass(frozen=True)
+class SideExperiment:
+    """An experiment with no effect on behaviour: only its assignment log is written."""
+
+    experiment_id: str
+    window: tuple[dt.date, dt.date]
+    traffic: float          # share of the window's active users that enter the experiment
+    lost_b_share: float     # share of group B's assignment rows the logging drops (0 = intact)
+    note: str
+
+
+# Two checks of the experiment marts' rigour, documented in docs/sample_data.md:
+# an A/A test (the same experience in both groups: no difference, no SRM) and a
+# broken split (designed 50/50, but a logging bug drops half of B's assignment
+# rows, so the sample-ratio-mismatch check must flag it).
+SIDE_EXPERIMENTS: tuple[SideExperiment, ...] = (
+    SideExperiment("homepage_banner_aa_2025q3", (dt.date(2025, 8, 1), dt.date(2025, 8, 31)), 0.6, 0.0,
+                   "A/A: both groups see the same banner"),
+    SideExperiment("search_ranking_2025q4", (dt.date(2025, 11, 1), dt.date(2025, 11, 30)), 0.6, 0.5,
+                   "broken split: half of group B's assignment rows are lost"),
+)
+
+
+def assign_side(rng: np.random.Generator, experiment: SideExperiment, users: Users, active_keys: np.ndarray,
+                n_days: int) -> Assignment:
+    """Assign a share of the users active in the window on their first active day in it, by a fair coin.
+
+    Behaviour is not changed; group B loses ``lost_b_share`` of its rows (the log, not the users)."""
+    lo, hi = day_index(experiment.window[0]), day_index(experiment.window[1])
+    user = active_keys // n_days
+    day = active_keys % n_days
+    in_window = (day >= lo) & (day <= hi) & ~users.is_test[user]
+    user, day = user[in_window], day[in_window]
+    first = first_of_runs(user)
+    user, day = user[first], day[first]
+    entered = rng.random(len(user)) < experiment.traffic
+    user, day = user[entered], day[entered]
+    group = (rng.random(len(user)) < 0.5).astype(np.int64)  # a fair coin per user
+    registered_today = users.reg_day[user] == day
+    assigned_l = np.where(registered_today, users.reg_l[user] + rng.integers(5, 60, size=len(user)),
+                          day * DAY + 9 * HOUR + rng.integers(0, 12 * HOUR, size=len(user)))
+    kept = ~((group == 1) & (rng.random(len(user)) < experiment.lost_b_share))
+    return Assignment(user=user[kept], day=day[kept], group=group[kept], assigned_l=assigned_l[kept])

@@ -18,8 +18,9 @@ from .channels import CASE_VARIANT_CODE, PAID_CHANNELS, RAW_CODE_LIST
 from .contract import load_contract
 from .crm import ENTRY_TYPES, MESSAGE_CHANNELS, PURPOSES, REASONS, TIERS, build_messages, build_points, build_tiers
 from .defects import DEFECT_RATES, loaded_after
-from .experiments import EXPERIMENT_ID, assign, override_activity
+from .experiments import EXPERIMENT_ID, SIDE_EXPERIMENTS, assign, assign_side, override_activity
 from .frame import Cat, Frame
+from .interactions import build_interactions
 from .logistics import CARRIERS, ORDER_STATUSES, RETURN_REASONS, build_returns, build_shipments, order_status
 from .marketing import build_spend, issue_coupons, redeem_coupons
 from .orders import CATEGORIES, FRAUD, build_items, build_orders
@@ -101,6 +102,8 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     active = sorted_unique(np.concatenate([active, purchase_keys]))
     assignment = assign(rng("experiment"), users, active, n_days)
     active = override_activity(rng("experiment-activity"), assignment, active, purchase_keys, n_days)
+    side = [assign_side(rng("experiment-" + experiment.experiment_id), experiment, users, active, n_days)
+            for experiment in SIDE_EXPERIMENTS]
     progress.step("active user-days", len(active))
     sessions, placements = build_sessions(rng("sessions"), users, calendar, purchases, recall, active, end_l)
     events, sessions = build_events(rng("events"), users, sessions, placements, first_active, n_days, end_l)
@@ -118,10 +121,13 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     tiers = build_tiers(rng("tiers"), users, orders, end_l)
     messages = build_messages(rng("messages"), users, calendar, recall, assignment, shipments, orders, end_l)
     spend = build_spend(rng("spend"), users, calendar, orders, coupons, redeemed_by_order)
-    progress.step("crm + marketing")
+    paid = np.nonzero(orders.clean & orders.is_paid)[0]
+    interactions = build_interactions(rng("interactions"), users.n, sessions, events, ledger, orders.user[paid],
+                                      orders.paid_l[paid], end_l)
+    progress.step("crm + marketing + interactions", len(interactions.user))
 
-    frames = _frames(seed, users, calendar, sessions, events, orders, status, last_change, items, shipments,
-                     returns, coupons, ledger, tiers, messages, spend, assignment)
+    frames = _frames(seed, users, calendar, sessions, events, interactions, orders, status, last_change, items, shipments,
+                     returns, coupons, ledger, tiers, messages, spend, assignment, side)
     progress.step("defects + frames")
     written: dict[str, int] = {}
     output = Writer(Path(out_dir), fmt)
@@ -137,8 +143,8 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     return written
 
 
-def _frames(seed, users, calendar, sessions, events, orders, status, last_change, items, shipments, returns,
-            coupons, ledger, tiers, messages, spend, assignment) -> dict[str, Frame]:
+def _frames(seed, users, calendar, sessions, events, interactions, orders, status, last_change, items, shipments,
+            returns, coupons, ledger, tiers, messages, spend, assignment, side) -> dict[str, Frame]:
     rng = lambda name: rng_for(seed, "defects-" + name)  # noqa: E731
     rate = DEFECT_RATES
     campaign_ids = lambda index: _ids(index)  # noqa: E731
@@ -213,7 +219,30 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
     dfx.remap_codes(r, frame, "utm_source", CASE_VARIANT_CODE, rate["case_variant_source"] * 4)
     dfx.make_late(r, frame, rate["late_events"], "event_at")
     frame = dfx.add_duplicates(r, frame, rate["duplicate_events"])
-    frames["events"] = dfx.null_key_rows(r, frame, "event_id", rate["null_key"])
+    frame = dfx.null_key_rows(r, frame, "event_id", rate["null_key"])
+    # Interaction events: appended with ids after the others (their own defect
+    # stream, so every earlier row of the file stays as it was).
+    r = rng("interactions")
+    first_id = int(frame["event_id"].max(initial=0)) + 1
+    first_of_session = np.unique(events.session, return_index=True)
+    landing = np.full(len(sessions.user), -1, dtype=np.int64)
+    landing[first_of_session[0]] = first_of_session[1]
+    source = landing[interactions.session]
+    more = Frame({
+        "event_id": first_id + np.arange(len(interactions.user), dtype=np.int64),
+        "user_id": users.user_id[interactions.user],
+        "session_id": session_id[interactions.session],
+        "event_type": Cat(interactions.event_type, EVENT_TYPES),
+        "page": Cat(np.full(len(interactions.user), -1), PAGES),
+        "platform": Cat(events.platform[source], PLATFORMS),
+        "utm_source": Cat(events.raw_code[source], tuple(RAW_CODE_LIST)),
+        "utm_campaign": campaign_ids(events.utm_campaign[source]),
+        "event_at": interactions.event_l,
+        "loaded_at": loaded_after(r, interactions.event_l),
+    })
+    dfx.make_late(r, more, rate["late_events"], "event_at")
+    more = dfx.add_duplicates(r, more, rate["duplicate_events"])
+    frames["events"] = frame.append(more)
 
     # orders
     r = rng("orders")
@@ -404,6 +433,23 @@ def _frames(seed, users, calendar, sessions, events, orders, status, last_change
         "loaded_at": loaded_after(r, assignment.assigned_l[order]),
     })
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    # The A/A and broken-split experiments: appended after, each with its own stream.
+    experiment_ids = (EXPERIMENT_ID,) + tuple(experiment.experiment_id for experiment in SIDE_EXPERIMENTS)
+    frame["experiment_id"] = Cat(frame["experiment_id"].codes, experiment_ids)
+    next_id = int(frame["assignment_id"].max(initial=0)) + 1
+    for code, (experiment, log) in enumerate(zip(SIDE_EXPERIMENTS, side), start=1):
+        r = rng("experiments-" + experiment.experiment_id)
+        order = np.lexsort((log.user, log.assigned_l))
+        more = Frame({
+            "assignment_id": next_id + np.arange(len(order), dtype=np.int64),
+            "experiment_id": Cat(np.full(len(order), code, dtype=np.int64), experiment_ids),
+            "user_id": users.user_id[log.user[order]],
+            "group_name": Cat(log.group[order], ("A", "B")),
+            "assigned_at": log.assigned_l[order],
+            "loaded_at": loaded_after(r, log.assigned_l[order]),
+        })
+        next_id += len(order)
+        frame = frame.append(more)
     frames["experiments"] = frame
     return frames
 

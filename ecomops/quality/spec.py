@@ -82,7 +82,8 @@ TIERS = ("non_member", "regular", "vip")
 AGE_BANDS = ("under_18", "18_24", "25_34", "35_44", "45_plus", "unknown")
 ORDER_STATUSES = ("created", "paid", "shipped", "delivered", "completed", "cancelled", "refunded")
 CATEGORIES = _descriptive("gift_box", "beauty", "home", "snacks")
-EVENT_TYPES = ("login", "page_view", "search", "add_to_cart")
+# browse, cart and login events, then the interactions (互动) of the value model
+EVENT_TYPES = ("login", "page_view", "search", "add_to_cart", "share", "comment", "like", "check_in")
 MESSAGE_CHANNELS = ("sms", "push", "wecom", "phone")
 # new_user_week 新人福利周, points_race 会员积分赛, flash_discount_night 限时折扣夜,
 # member_day 会员日, weekend_flash_sale 周末闪购, referral 推荐有礼, festival 节日大促
@@ -1106,9 +1107,11 @@ EXPERIMENTS: tuple[Suite, ...] = (
         sets={"readout_type": EXPERIMENT_READOUTS},
         calibration=Calibration(
             rows=Rows("select count(distinct experiment_id) from staging.stg_growth__experiments", 2, 2,
-                      "sample: ab_test and aa_check of the one experiment"),
-            means=(Mean("is_sample_ratio_mismatch", 0.0, 0.0,
-                        "sample: 572 / 571 (p = 0.98) and the A/A parity split 308 / 263 (p = 0.06)"),),
+                      "sample: ab_test and aa_check of each experiment"),
+            # sample: 3 experiments x 2 readouts; only the broken split's ab_test is flagged
+            # (coupon_push_2025q2 572 / 571, p = 0.98; docs/sample_data.md)
+            means=(Mean("is_sample_ratio_mismatch", 0.16, 0.17,
+                        "sample: 1 of 6 readouts, the broken split search_ranking_2025q4"),),
         ),
     ),
     Suite(
@@ -1150,8 +1153,136 @@ EXPERIMENTS: tuple[Suite, ...] = (
     ),
 )
 
+# User value levels 用户价值分层 (models/marts/value, docs/value_levels.md).
+VALUE_LEVELS = ("S", "A", "B", "C", "D")
+VALUE_STATES = VALUE_LEVELS + ("inactive",)
+_VALUE_MONTHS = ("select count(distinct month_start_date) from marts.dim_date "
+                 "where date_day between date '{span_start_date}' and date '{span_end_date}'")
+_VALUE_MONTHS_AFTER_FIRST = _VALUE_MONTHS.replace("count(distinct month_start_date)",
+                                                  "count(distinct month_start_date) - 1")
+
+VALUE: tuple[Suite, ...] = (
+    Suite(
+        model="fct_user_value_levels_monthly", schema="marts", key=("user_id", "month_start_date"),
+        rows=Rows("select count(*) * (datediff('month', date '{span_start_date}', date '{span_end_date}') + 1) "
+                  "from marts.dim_users", None, 1, "at most one row per user and month of the data"),
+        not_null=("value_level", "value_level_rank", "is_first_active_month", "is_complete_month", "active_days",
+                  "paid_orders", "paid_gmv_cny", "interactions"),
+        # zero-amount orders are purchases: AOV >= 0
+        non_negative=("paid_orders", "paid_gmv_cny", "aov_cny", "interactions"),
+        positive=("active_days",),
+        between={"value_level_rank": (1, 5), "active_days": (1, 31)},
+        sets={"value_level": VALUE_LEVELS, "previous_value_level": VALUE_STATES,
+              "next_value_level": VALUE_STATES},
+        calibration=Calibration(
+            rows=Rows("marts.dim_users", 1.0, 10.0, "sample: about 3.4 active months per registered user"),
+            means=(Mean("paid_orders", 0.1, 1.0, "sample: 0.41 paid orders per active user-month"),),
+        ),
+    ),
+    Suite(
+        model="fct_value_levels_monthly", schema="marts", key=("month_start_date", "value_level"),
+        rows=Rows(_VALUE_MONTHS, None, len(VALUE_LEVELS), "at most one row per month of the data and level"),
+        not_null=("value_level_rank", "is_complete_month", "users", "month_active_users", "paying_users",
+                  "month_paying_users", "paid_orders", "paid_gmv_cny", "month_paid_orders", "month_paid_gmv_cny",
+                  "rest_paid_orders", "rest_paid_gmv_cny", "interactions"),
+        non_negative=("users", "month_active_users", "paying_users", "month_paying_users", "paid_orders",
+                      "paid_gmv_cny", "month_paid_orders", "month_paid_gmv_cny", "aov_cny", "rest_paid_orders",
+                      "rest_paid_gmv_cny", "rest_aov_cny", "interactions"),
+        rates=("user_share", "paying_user_share", "gmv_share"),
+        between={"value_level_rank": (1, 5)},
+        sets={"value_level": VALUE_LEVELS},
+        ordered=(("month_active_users", "users"), ("users", "paying_users"), ("paid_orders", "paying_users"),
+                 ("month_paying_users", "paying_users"), ("month_active_users", "month_paying_users"),
+                 ("month_paid_orders", "paid_orders"), ("month_paid_gmv_cny", "paid_gmv_cny")),
+        calibration=Calibration(
+            rows=Rows(_VALUE_MONTHS, len(VALUE_LEVELS), len(VALUE_LEVELS),
+                      "every level of every month of the data, zero counts included"),
+            means=(
+                Mean("user_share", 0.005, 0.10, where=(("value_level", "==", "S"),),
+                     why="S-level share of a month's active users: sample 0.4% to 2.9%, the reports 4.8%"),
+                Mean("gmv_share", 0.03, 0.60, where=(("value_level", "==", "S"),),
+                     why="S-level share of a month's GMV: sample 3.9% to 19.4%, the reports 42%"),
+            ),
+        ),
+    ),
+    Suite(
+        model="fct_value_level_transitions", schema="marts", key=("month_start_date", "from_level", "to_level"),
+        rows=Rows(_VALUE_MONTHS, None, len(VALUE_STATES) ** 2 - 1,
+                  "at most one row per month and pair of states (not inactive -> inactive)"),
+        not_null=("from_month_start_date", "from_level_rank", "to_level_rank", "transition_type",
+                  "is_complete_month", "is_from_month_complete", "users", "from_level_users", "first_active_users"),
+        non_negative=("users", "from_level_users", "first_active_users"),
+        rates=("share_of_from_level",),
+        between={"from_level_rank": (1, len(VALUE_STATES)), "to_level_rank": (1, len(VALUE_STATES))},
+        sets={"from_level": VALUE_STATES, "to_level": VALUE_STATES,
+              "transition_type": ("activated", "lapsed", "upgraded", "downgraded", "retained")},
+        ordered=(("from_level_users", "users"), ("users", "first_active_users"),
+                 ("month_start_date", "from_month_start_date")),
+        calibration=Calibration(
+            rows=Rows(_VALUE_MONTHS_AFTER_FIRST, len(VALUE_STATES) ** 2 - 1, len(VALUE_STATES) ** 2 - 1,
+                      "35 state pairs for every month of the data after the first"),
+        ),
+    ),
+)
+
+# CRM profile and audiences (models/marts/crm; issue 14 item 4). The audience
+# names, rules and channels are the defaults of var crm_audiences.
+CRM_AUDIENCES = ("recall_step_1_candidates", "recall_step_2_candidates", "recall_step_3_candidates",
+                 "vip_at_risk", "festival_due_to_return")
+CRM_AUDIENCE_RULES = ("recall_step", "vip_at_risk", "festival_due_to_return")
+CRM_ACTION_CHANNELS = ("sms", "push", "wecom")
+CRM: tuple[Suite, ...] = (
+    Suite(
+        model="dim_user_profile", schema="marts", key=("user_id",),
+        rows=_same("marts.dim_users"),
+        not_null=("as_of_date", "registered_date", "acquisition_channel", "member_tier", "is_reachable_sms",
+                  "is_reachable_push", "is_reachable_wecom", "marketing_sms_sent_on_as_of_date", "marketing_sms_cap",
+                  "is_at_marketing_sms_cap"),
+        non_negative=("days_in_churn_node", "clv_12m_cny", "marketing_sms_sent_on_as_of_date"),
+        positive=("marketing_sms_cap",),
+        rates=("probability_alive",),
+        span_dates=("as_of_date", "registered_date"),
+        sets={"member_tier": TIERS, "lifecycle_stage": ("new", "growth", "mature", "declining"),
+              "rfm_segment": ("core", "potential", "new", "at_risk", "sleeping", "lost"),
+              "value_level": VALUE_LEVELS, "churn_node_code": CHURN_NODE_CODES,
+              "preferred_category": tuple(value for value in CATEGORIES if value != UNKNOWN),
+              "acquisition_channel": CHANNELS},
+        ordered=(("as_of_date", "registered_date"), ("as_of_date", "churn_node_reached_date"),
+                 ("as_of_date", "value_level_month_start_date")),
+        calibration=Calibration(
+            means=(Mean("is_reachable_sms", 0.9, 1.0, "the sample records a phone number for every user"),
+                   Mean("is_reachable_push", 0.4, 0.8, "sample: 63% registered on or used the app")),
+            # deadlines after entries that may lie outside the window (deliveries)
+            span_dates=("churn_node_reached_date", "last_paid_date"),
+        ),
+    ),
+    Suite(
+        model="fct_crm_audience_members", schema="marts", key=("date_day", "audience_name", "user_id"),
+        not_null=("action_channel", "match_detail"),
+        span_dates=("date_day",),
+        sets={"audience_name": CRM_AUDIENCES, "action_channel": CRM_ACTION_CHANNELS},
+        calibration=Calibration(rows=_span_days(1, 20, "sample: about 4 members a day over the five audiences")),
+    ),
+    Suite(
+        model="fct_crm_audiences_daily", schema="marts", key=("date_day", "audience_name"),
+        rows=_span_days(None, len(CRM_AUDIENCES), "at most one row per day and audience"),
+        not_null=("audience_rule", "action_channel", "eligible_users", "members_excluded_unreachable",
+                  "members_excluded_sms_cap", "member_count"),
+        non_negative=("eligible_users", "members_excluded_unreachable", "members_excluded_sms_cap", "member_count"),
+        span_dates=("date_day",),
+        sets={"audience_name": CRM_AUDIENCES, "audience_rule": CRM_AUDIENCE_RULES,
+              "action_channel": CRM_ACTION_CHANNELS},
+        ordered=(("eligible_users", "member_count"), ("eligible_users", "members_excluded_unreachable"),
+                 ("eligible_users", "members_excluded_sms_cap")),
+        calibration=Calibration(
+            rows=_span_days(len(CRM_AUDIENCES), len(CRM_AUDIENCES), "zero-filled: every day x the five audiences"),
+        ),
+    ),
+)
+
 MARTS: tuple[Suite, ...] = (
-    CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY + LOGISTICS + COUPONS + EXPERIMENTS
+    CORE + RETENTION + CHURN + MARKETING + MEMBER + QUALITY + LOGISTICS + COUPONS + EXPERIMENTS + VALUE
+    + CRM
 )
 SUITES: tuple[Suite, ...] = STAGING + MARTS
 

@@ -159,6 +159,8 @@
         'churn_recovery_attribution_days', 'churn_max_marketing_sms_per_user_day',
         'volume_trailing_days', 'volume_max_ratio', 'volume_min_ratio', 'volume_orders_min_ratio',
         'volume_min_baseline', 'volume_min_history_days',
+        'value_interaction_event_types', 'value_level_thresholds',
+        'crm_festivals', 'crm_festival_purchase_window_days', 'crm_audiences',
     ]) }}
 {%- endmacro %}
 

@@ -91,9 +91,12 @@ EXPECTED: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], float]]] = 
     "channels": ("channel_roi", _latest_week_roi),
     "campaigns": ("campaign_roi", _sql(
         "select sum(gmv_cny) / sum(actual_cost_cny) from marts.fct_campaign_performance")),
+    # the first experiment (by id) whose split passes the sample-ratio check
     "experiments": ("experiment_lift", _sql(
-        "select absolute_difference from marts.fct_experiment_results "
-        "where readout_type = 'ab_test' and metric_name = 'd30_retention' and not is_control")),
+        "select r.absolute_difference from marts.fct_experiment_results as r "
+        "join marts.fct_experiment_checks as c using (experiment_id, readout_type) "
+        "where r.readout_type = 'ab_test' and r.metric_name = 'd30_retention' and not r.is_control "
+        "and not c.is_sample_ratio_mismatch order by r.experiment_id, r.group_name limit 1")),
     "quality": ("quarantined_rows", _quarantined_rows),
 }
 

@@ -102,12 +102,27 @@ def test_sample_ratio_mismatch_matches_scipy(connect) -> None:
         assert row["is_sample_ratio_mismatch"] == (result.pvalue < threshold or undesigned > 0)
 
 
-def test_sample_has_no_sample_ratio_mismatch(connect) -> None:
-    """The committed sample's 572 / 571 split is a healthy 50/50 (p = 0.98)."""
+def test_sample_flags_only_the_broken_split(connect) -> None:
+    """The committed sample (docs/sample_data.md): coupon_push_2025q2 (572 / 571) and the A/A test
+    homepage_banner_aa_2025q3 are healthy 50/50 splits; search_ranking_2025q4 lost half of group B's
+    assignment rows, so its A/B readout - and only it - is flagged before anyone reads its result."""
     flagged = connect.execute(
         "select experiment_id, readout_type from marts.fct_experiment_checks where is_sample_ratio_mismatch"
     ).fetchall()
-    assert flagged == []
+    assert flagged == [("search_ranking_2025q4", "ab_test")]
+    checked = {row[0] for row in connect.execute("select experiment_id from marts.fct_experiment_checks").fetchall()}
+    assert checked == {"coupon_push_2025q2", "homepage_banner_aa_2025q3", "search_ranking_2025q4"}
+
+
+def test_aa_experiment_shows_no_effect(connect) -> None:
+    """The A/A test changes no behaviour: no metric of its readout is significant once the
+    metrics are read together (Holm), and its CUPED rows agree."""
+    rows = connect.execute(
+        "select metric_name, p_value, p_value_holm from marts.fct_experiment_results"
+        " where experiment_id = 'homepage_banner_aa_2025q3' and readout_type = 'ab_test' and not is_control"
+    ).fetchall()
+    assert len(rows) >= 5, rows
+    assert all(holm is not None and holm >= 0.05 for _, _, holm in rows), rows
 
 
 def test_chi_square_matches_scipy_on_a_broken_split() -> None:
@@ -166,7 +181,8 @@ def test_holm_and_bh_match_definition(connect) -> None:
             assert abs(member[6] - expected_holm) <= 1e-12, (member, expected_holm)
             assert abs(member[8] - expected_bh) <= 1e-12, (member, expected_bh)
             assert member[7] == (expected_holm < 0.05) and member[9] == (expected_bh < 0.05)
-            assert member[4] <= member[8] <= member[6] <= 1.0
+            # raw p <= BH <= Holm <= 1, up to floating-point rounding of the products
+            assert member[4] <= member[8] + 1e-15 and member[8] <= member[6] + 1e-15 and member[6] <= 1.0
 
 
 # --------------------------------------------------------------------------
@@ -268,7 +284,10 @@ def test_cuped_raw_difference_is_the_readout_difference(connect) -> None:
         """
     ).fetchall()
     assert mismatched == []
-    assert connect.execute("select count(*) from marts.fct_experiment_cuped").fetchone()[0] == 20
+    # 2 readouts x 2 groups x 5 per-user metrics for each experiment
+    experiments = connect.execute("select count(distinct experiment_id) from marts.fct_experiment_results").fetchone()[0]
+    assert experiments == 3
+    assert connect.execute("select count(*) from marts.fct_experiment_cuped").fetchone()[0] == 20 * experiments
 
 
 @pytest.mark.parametrize("metric", PER_USER_METRICS)

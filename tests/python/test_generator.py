@@ -253,8 +253,49 @@ def test_activity_only_from_registered_users_after_registration(con: duckdb.Duck
         where event_at < registered_at""") == 0
     assert scalar(con, """select count(*) from raw_experiments
         where user_id::bigint not in (select user_id from users)""") == 0
-    assert scalar(con, """select count(*) from raw_experiments
-        where cast(assigned_at::timestamp + interval 8 hour as date) not between '2025-05-15' and '2025-06-15'""") == 0
+    # Each experiment assigns only within its window (Asia/Shanghai days).
+    for experiment_id, first, last in (("coupon_push_2025q2", "2025-05-15", "2025-06-15"),
+                                       ("homepage_banner_aa_2025q3", "2025-08-01", "2025-08-31"),
+                                       ("search_ranking_2025q4", "2025-11-01", "2025-11-30")):
+        assert scalar(con, f"""select count(*) from raw_experiments where experiment_id = '{experiment_id}'
+            and cast(assigned_at::timestamp + interval 8 hour as date) not between '{first}' and '{last}'""") == 0
+    assert scalar(con, """select count(*) from raw_experiments where experiment_id not in
+        ('coupon_push_2025q2', 'homepage_banner_aa_2025q3', 'search_ranking_2025q4')""") == 0
+
+
+INTERACTIONS = "('share', 'comment', 'like', 'check_in', 'checkin', 'vote', 'review')"
+
+
+def test_interactions_sit_inside_existing_sessions(con: duckdb.DuckDBPyConnection) -> None:
+    """An interaction never starts a session or an active day: an earlier-or-equal event of another
+    type exists in its session, on the same Asia/Shanghai day (so retention and the funnel are unchanged)."""
+    interactions = f"""select distinct on (event_id) event_id::bigint as event_id, user_id::bigint as user_id,
+        session_id::bigint as session_id, event_at::timestamp as event_at from raw_events
+        where event_id is not null and event_type in {INTERACTIONS} order by event_id, loaded_at"""
+    others = f"""select user_id::bigint as user_id, session_id::bigint as session_id,
+        event_at::timestamp as event_at from raw_events where event_type not in {INTERACTIONS}"""
+    assert scalar(con, f"select count(*) from ({interactions})") > 3000
+    assert scalar(con, f"""select count(*) from ({interactions}) as i where not exists (
+        select 1 from ({others}) as o where o.user_id = i.user_id and o.session_id = i.session_id
+          and o.event_at <= i.event_at
+          and cast(o.event_at + interval 8 hour as date) = cast(i.event_at + interval 8 hour as date))""") == 0
+
+
+def test_check_in_and_share_events_match_unflagged_points(con: duckdb.DuckDBPyConnection) -> None:
+    """Every check_in / share event has a points entry of that reason at the same moment; farmed entries
+    (flagged) have no event."""
+    events = """select distinct on (event_id) user_id::bigint as user_id,
+        case event_type when 'checkin' then 'check_in' else event_type end as reason,
+        event_at::timestamp as at from raw_events
+        where event_id is not null and event_type in ('share', 'check_in', 'checkin') order by event_id, loaded_at"""
+    points = """select distinct on (entry_id) user_id::bigint as user_id, reason, occurred_at::timestamp as at,
+        is_farming_suspected = 'true' as farmed from raw_points_ledger where entry_id is not null
+        order by entry_id, loaded_at"""
+    assert scalar(con, f"""select count(*) from ({events}) as e where not exists (
+        select 1 from ({points}) as p where p.user_id = e.user_id and p.reason = e.reason and p.at = e.at
+          and not p.farmed)""") == 0
+    assert scalar(con, f"""select count(*) from ({events}) as e join ({points}) as p
+        on p.user_id = e.user_id and p.reason = e.reason and p.at = e.at where p.farmed""") == 0
 
 
 def test_recall_messages_only_reach_node_one_users(con: duckdb.DuckDBPyConnection) -> None:
@@ -298,8 +339,13 @@ DEFECTS = {
                            0.002, 0.001, 0.004),
     "non-positive orders": ("select avg((paid_amount::decimal(18,2) <= 0)::int) from raw_orders", 0.002, 0.001, 0.004),
     "fraud orders": ("select avg((risk_flag = 'fraud')::int) from raw_orders", 0.005, 0.004, 0.0065),
-    "unknown event type": ("""select avg((event_type not in ('login', 'page_view', 'search', 'add_to_cart'))::int)
-                             from raw_events""", 0.002, 0.0015, 0.003),
+    "unknown event type": ("""select avg((event_type not in ('login', 'page_view', 'search', 'add_to_cart',
+                                 'share', 'comment', 'like', 'check_in', 'checkin', 'vote', 'review'))::int)
+                             from raw_events where event_type not in ('share', 'comment', 'like', 'check_in',
+                                 'checkin', 'vote', 'review')""", 0.002, 0.0015, 0.003),
+    "interaction SDK spellings": ("""select avg((event_type in ('checkin', 'vote', 'review'))::int) from raw_events
+                                    where event_type in ('comment', 'like', 'check_in', 'checkin', 'vote', 'review')""",
+                                  0.03, 0.02, 0.04),
     "null event keys": ("select avg((event_id is null)::int) from raw_events", 0.001, 0.0007, 0.0015),
     "test accounts": ("select avg((is_test_account = 'true')::int) from raw_users", 0.01, 0.007, 0.013),
     "device case variants": ("""select avg((device not in ('app', 'mini_program', 'web'))::int) from raw_users""",

@@ -39,6 +39,8 @@ BY_USER = (
     "marts.dim_users", "marts.fct_orders", "marts.fct_customer_rfm", "marts.fct_customer_clv",
     "marts.fct_order_attribution", "marts.dim_member_tier_history", "marts.fct_member_ltv",
     "marts.fct_churn_node_episodes", "marts.fct_member_tier_reconciliation",
+    "marts.fct_user_value_levels_monthly",
+    "marts.dim_user_profile", "marts.fct_crm_audience_members",
 )
 # Aggregate marts computed from users and orders alone: a few rows each.
 AGGREGATES = (
@@ -47,6 +49,8 @@ AGGREGATES = (
     "marts.fct_clv_parameters", "marts.fct_clv_holdout", "marts.fct_channel_performance_daily",
     "marts.fct_channel_performance_weekly", "marts.fct_data_quality_reconciliation",
     "marts.fct_after_sales_comparisons",
+    "marts.fct_value_levels_monthly", "marts.fct_value_level_transitions",
+    "marts.fct_crm_audiences_daily",
 )
 WHOLE = ("intermediate.int_data_window", "marts.dim_date", "marts.dim_data_window")
 # Marts that need an entity the minimal export lacks, and the quarantine

@@ -97,6 +97,12 @@ repaired as (
             when typed.raw_event_type in {{ page_view_spellings }} then 'page_view'
             when typed.raw_event_type in ('add_to_cart', 'addtocart', 'add-to-cart', 'cart_add') then 'add_to_cart'
             when typed.raw_event_type in ('login', 'search') then typed.raw_event_type
+            -- Interactions (互动): share, comment (a review, 评价), like (a vote)
+            -- and the community check-in (签到), with older SDK spellings.
+            when typed.raw_event_type in ('share', 'comment', 'like') then typed.raw_event_type
+            when typed.raw_event_type = 'review' then 'comment'
+            when typed.raw_event_type in ('vote', 'upvote') then 'like'
+            when typed.raw_event_type in ('check_in', 'checkin', 'check-in', 'sign_in') then 'check_in'
         end as event_type,
         -- Repair: a page not recognised is unknown, and so is a page view
         -- without a page; other events without a page keep none (null).
