@@ -183,6 +183,109 @@ def member(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
     )
 
 
+_VALUE_LEVELS = ("S", "A", "B", "C", "D")
+
+
+def _month_label(row: dict[str, Any]) -> str:
+    return row["month"] if row["is_complete_month"] else f"{row['month']} (partial)"
+
+
+def value_levels(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
+    data = queries.value_levels(con)
+    t = data["totals"]
+    monthly = data["monthly"]
+    months = list(dict.fromkeys(_month_label(r) for r in monthly))
+    shares = {level: [r["user_share"] for r in monthly if r["value_level"] == level] for level in _VALUE_LEVELS}
+    s_rows = [r for r in monthly if r["value_level"] == "S"]
+    span = f"{t['months']} months {t['first_month']:%Y-%m} – {t['last_month']:%Y-%m}"
+    pooled = f"{span}, pooled (user-months)"
+    moves = [[r["to_level"], r["transition_type"], r["users"], r["from_level_users"], r["share"]]
+             for r in data["from_s"]]
+    return Page(
+        slug="value", title="Value levels 用户价值分层",
+        intro="Every active user gets a level S, A, B, C or D each Asia/Shanghai month by paid orders (购买频次), "
+              "spend (客单价) and interactions (互动深度); S = 3+ paid orders and 5+ interactions in the month. "
+              "Over several months the counts are summed, never the monthly rates averaged: a share pools "
+              "user-months (docs/value_levels.md).",
+        kpis=[Kpi("value_s_level_buyer_share", t["buyer_share"], pct, pooled),
+              Kpi("value_s_level_user_share", t["user_share"], pct, pooled),
+              Kpi("value_s_level_gmv_share", t["gmv_share"], pct, f"{span}, GMV summed"),
+              Kpi("value_s_level_aov", t["s_aov"], cny, "S-level users' paid orders, pooled"),
+              Kpi("value_non_s_level_aov", t["rest_aov"], cny, "levels A-D, pooled")],
+        blocks=[
+            Chart("value_level_users", charts.bars(
+                months, {f"{level}级": shares[level] for level in _VALUE_LEVELS},
+                "Share of active users by value level per month 各等级活跃用户占比", "share of active users",
+                y_format=".0%", barmode="stack")),
+            Chart("value_s_level_gmv_share", charts.lines(
+                {"S share of GMV S级GMV占比": ([_month_label(r) for r in s_rows], [r["gmv_share"] for r in s_rows])},
+                "S-level share of GMV per month S级用户GMV占比", "share of the month's GMV", ".0%",
+                mode="lines+markers")),
+            Chart("value_level_aov", charts.bars(
+                [r["value_level"] for r in data["aov"]], {"AOV 客单价": [r["aov"] for r in data["aov"]]},
+                f"AOV by value level 各等级客单价 (CNY, {span} pooled; C and D have no paid orders)", "CNY")),
+            Table("value_level_transition_users",
+                  f"Where S-level users go the next month S级用户次月流向 "
+                  f"({len(months) - 1} month-to-month moves, pooled)",
+                  ["level next month", "move", "users", "S users the month before", "share of S users"], moves),
+        ],
+    )
+
+
+_LIFECYCLE_STAGES = ("new", "growth", "mature", "declining", "none")
+
+
+def _profile_grid(cells: list[dict[str, Any]]) -> list[list[Any]]:
+    """Profile users by lifecycle stage (rows) x value level (columns), with row totals."""
+    counts = {(r["lifecycle_stage"], r["value_level"]): r["users"] for r in cells}
+    stages = [s for s in _LIFECYCLE_STAGES if any(k[0] == s for k in counts)]
+    stages += sorted({k[0] for k in counts} - set(stages))
+    levels = (*_VALUE_LEVELS, "none")
+    return [[stage, *(counts.get((stage, level), 0) for level in levels),
+             sum(counts.get((stage, level), 0) for level in levels)] for stage in stages]
+
+
+def crm(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
+    data = queries.crm(con)
+    today = data["today"]
+    last_day = data["last_day"]
+    daily: dict[str, tuple[list[Any], list[Any]]] = collections.defaultdict(lambda: ([], []))
+    for r in data["daily"]:
+        daily[r["audience_name"]][0].append(r["date_day"])
+        daily[r["audience_name"]][1].append(r["member_count"])
+    audiences = data["by_audience"]
+    names = [f"{r['audience_name']} ({r['action_channel']})" for r in audiences]
+    on_last = f"on {last_day}, all audiences"
+    return Page(
+        slug="crm", title="Profile and audiences 用户画像 / 人群",
+        intro="CRM audiences (动态人群筛选) are defined in var crm_audiences; members of a day are the users an "
+              "audience's rule selects, less the unreachable on its channel and, for SMS, those at the daily "
+              "marketing SMS cap. Audience counts are users per day (user-days when summed over days). The profile "
+              "(用户画像) is one row per user as of the data's last day; this page shows counts only, no user ids "
+              "(docs/crm_audiences.md).",
+        kpis=[Kpi("crm_audience_members", today["members"], count, on_last),
+              Kpi("crm_audience_eligible", today["eligible"], count, on_last),
+              Kpi("crm_audience_excluded_unreachable", today["unreachable"], count, on_last),
+              Kpi("crm_audience_excluded_by_sms_cap", today["sms_cap"], count, on_last),
+              Kpi("profiled_users", data["profiled_users"], count, f"as of {last_day}")],
+        blocks=[
+            Chart("crm_audience_members", charts.lines(
+                dict(daily), f"Daily members per audience 各人群每日人数, last {data['daily_days']} days",
+                "members")),
+            Chart("crm_audience_eligible", charts.bars(
+                names, {"members 入选": [r["members"] for r in audiences],
+                        "unreachable 不可触达": [r["unreachable"] for r in audiences],
+                        "at the SMS cap 短信频控": [r["sms_cap"] for r in audiences]},
+                "Selected users per audience: members and exclusions 人群命中与排除 (whole window, user-days)",
+                "user-days", barmode="stack")),
+            Table("profiled_users",
+                  f"Profile users by lifecycle stage x value level 生命周期 x 价值分层 (as of {last_day})",
+                  ["lifecycle stage", *(f"level {level}" for level in _VALUE_LEVELS), "no level", "users"],
+                  _profile_grid(data["profile"])),
+        ],
+    )
+
+
 _ACTION_COLOURS = {"raise": "#1a7f37", "hold": "#8c959f", "cut_20pct": "#cf222e"}
 
 
@@ -406,5 +509,6 @@ def quality(con: duckdb.DuckDBPyConnection, context: dict[str, Any]) -> Page:
 
 
 PAGES: list[Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Page]] = [
-    overview, retention, funnel, churn, member, channels, campaigns, logistics, experiments, quality,
+    overview, retention, funnel, churn, member, value_levels, crm, channels, campaigns, logistics, experiments,
+    quality,
 ]

@@ -66,6 +66,8 @@ PAGE_RELATIONS: dict[str, tuple[str, ...]] = {
     "logistics": ("marts.fct_delivery_performance_daily", "marts.fct_returns_daily",
                   "marts.fct_after_sales_comparisons"),
     "experiments": ("marts.fct_experiment_results", "marts.fct_experiment_checks"),
+    "value": ("marts.fct_value_levels_monthly", "marts.fct_value_level_transitions"),
+    "crm": ("marts.fct_crm_audiences_daily", "marts.dim_user_profile"),
     "quality": ("marts.fct_data_quality_quarantine", "marts.fct_data_quality_reconciliation"),
 }
 
@@ -377,3 +379,69 @@ def coupons(con: duckdb.DuckDBPyConnection) -> list[Row]:
         group by template_name, threshold_amount_cny, discount_value_cny
         order by issued desc
     """)
+
+
+def value_levels(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Value levels S/A/B/C/D (models/marts/value): pooled shares (summed counts, never averaged rates),
+    per month and level, AOV by level and the moves out of S."""
+    totals = rows(con, """
+        select
+            sum(paying_users) filter (where value_level = 'S') / nullif(sum(paying_users), 0) as buyer_share,
+            sum(users) filter (where value_level = 'S') / nullif(sum(users), 0) as user_share,
+            sum(paid_gmv_cny) filter (where value_level = 'S') / nullif(sum(paid_gmv_cny), 0) as gmv_share,
+            sum(paid_gmv_cny) filter (where value_level = 'S')
+                / nullif(sum(paid_orders) filter (where value_level = 'S'), 0) as s_aov,
+            sum(paid_gmv_cny) filter (where value_level <> 'S')
+                / nullif(sum(paid_orders) filter (where value_level <> 'S'), 0) as rest_aov,
+            count(distinct month_start_date) as months,
+            min(month_start_date) as first_month, max(month_start_date) as last_month
+        from marts.fct_value_levels_monthly
+    """)[0]
+    monthly = rows(con, """
+        select strftime(month_start_date, '%Y-%m') as month, value_level, value_level_rank, is_complete_month,
+               users, user_share, gmv_share
+        from marts.fct_value_levels_monthly order by month_start_date, value_level_rank
+    """)
+    aov = rows(con, """
+        select value_level, sum(paid_gmv_cny) / nullif(sum(paid_orders), 0) as aov, sum(paid_orders) as paid_orders
+        from marts.fct_value_levels_monthly
+        group by value_level, value_level_rank having sum(paid_orders) > 0 order by value_level_rank
+    """)
+    from_s = rows(con, """
+        select to_level, any_value(transition_type) as transition_type, sum(users) as users,
+               sum(from_level_users) as from_level_users, sum(users) / nullif(sum(from_level_users), 0) as share
+        from marts.fct_value_level_transitions where from_level = 'S'
+        group by to_level, to_level_rank order by to_level_rank
+    """)
+    return {"totals": totals, "monthly": monthly, "aov": aov, "from_s": from_s}
+
+
+def crm(con: duckdb.DuckDBPyConnection, daily_days: int = 90) -> dict[str, Any]:
+    """CRM audiences (fct_crm_audiences_daily) on the data's last day and over its last ``daily_days`` days,
+    and profile users by lifecycle stage x value level (dim_user_profile: counts only, no user ids)."""
+    last = scalar(con, "select data_end_date from marts.dim_data_window")
+    today = rows(con, """
+        select sum(member_count) as members, sum(eligible_users) as eligible,
+               sum(members_excluded_unreachable) as unreachable, sum(members_excluded_sms_cap) as sms_cap
+        from marts.fct_crm_audiences_daily where date_day = ?
+    """, [last])[0]
+    daily = rows(con, """
+        select date_day, audience_name, member_count
+        from marts.fct_crm_audiences_daily
+        where date_day > ?::date - ?::integer and date_day <= ?::date
+        order by audience_name, date_day
+    """, [last, daily_days, last])
+    by_audience = rows(con, """
+        select audience_name, any_value(action_channel) as action_channel, sum(eligible_users) as eligible,
+               sum(member_count) as members, sum(members_excluded_unreachable) as unreachable,
+               sum(members_excluded_sms_cap) as sms_cap
+        from marts.fct_crm_audiences_daily group by audience_name order by audience_name
+    """)
+    profile = rows(con, """
+        select coalesce(lifecycle_stage, 'none') as lifecycle_stage, coalesce(value_level, 'none') as value_level,
+               count(*) as users
+        from marts.dim_user_profile group by all
+    """)
+    return {"last_day": last, "daily_days": daily_days, "today": today, "daily": daily,
+            "by_audience": by_audience, "profile": profile,
+            "profiled_users": scalar(con, "select count(*) from marts.dim_user_profile")}

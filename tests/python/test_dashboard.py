@@ -88,6 +88,14 @@ EXPECTED: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], float]]] = 
         "select avg(case when is_delivered_within_72h then 1.0 else 0.0 end) from marts.fct_orders "
         "where delivered_at is not null")),
     "member": ("predicted_clv", _sql("select avg(clv_12m_cny) from marts.fct_customer_clv")),
+    # S share of buyers pooled over months, from the user-month rows (not the level mart the page reads)
+    "value": ("value_s_level_buyer_share", _sql(
+        "select count(*) filter (where value_level = 'S' and paid_orders > 0)::double "
+        "/ count(*) filter (where paid_orders > 0) from marts.fct_user_value_levels_monthly")),
+    # members on the data's last day, counted from the CRM export rows (not the daily counts the page reads)
+    "crm": ("crm_audience_members", _sql(
+        "select count(*) from marts.fct_crm_audience_members "
+        "where date_day = (select data_end_date from marts.dim_data_window)")),
     "channels": ("channel_roi", _latest_week_roi),
     "campaigns": ("campaign_roi", _sql(
         "select sum(gmv_cny) / sum(actual_cost_cny) from marts.fct_campaign_performance")),
