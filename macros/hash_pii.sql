@@ -36,17 +36,32 @@
 {#- The SQL expression that yields the salt at run time (never the salt
     itself). Unit tests override this macro with a literal test salt. -#}
 {% macro pii_salt() -%}
+    {{ return(adapter.dispatch('pii_salt', 'ecomops')()) }}
+{%- endmacro %}
+
+{% macro default__pii_salt() -%}
     coalesce(
         getvariable('ecomops_pii_salt'),
         error('The PII salt is not set: the profile must load the dbt-duckdb plugin ecomops.dbt.pii_salt (see profiles/profiles.yml), which reads ECOMOPS_PII_SALT.')
     )
 {%- endmacro %}
 
+{#- Spark: the salt is the session configuration spark.ecomops.pii_salt
+    (profiles.yml sets it from ECOMOPS_PII_SALT through server_side_parameters;
+    on a cluster, --conf spark.ecomops.pii_salt=... or SET). Spark substitutes
+    ${...} at run time, never dbt. Unset, the reference stays as written
+    (compared here built from two parts, so that it is not substituted): the
+    hash then stops the query rather than hash without a salt. -#}
+{% macro spark__pii_salt() -%}
+    if(
+        '${spark.ecomops.pii_salt}' = concat('$', '{spark.ecomops.pii_salt}'),
+        raise_error('The PII salt is not set: set the Spark configuration spark.ecomops.pii_salt (profiles.yml reads ECOMOPS_PII_SALT).'),
+        '${spark.ecomops.pii_salt}'
+    )
+{%- endmacro %}
+
 {% macro spark__salted_hash(text_expr) -%}
-    {#- Spark reads the salt from the session configuration ecomops.pii_salt
-        (set it with --conf spark.ecomops.pii_salt=... or SET in the session);
-        it is substituted by Spark at run time, never by dbt. -#}
-    sha2(concat('${spark.ecomops.pii_salt}', {{ text_expr }}), 256)
+    sha2(concat({{ pii_salt() }}, {{ text_expr }}), 256)
 {%- endmacro %}
 
 {#-
@@ -55,10 +70,26 @@
     '13800138000' hash alike.
 -#}
 {% macro normalise_phone(expr) -%}
+    {{ return(adapter.dispatch('normalise_phone', 'ecomops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__normalise_phone(expr) -%}
     nullif(
         regexp_replace(
             regexp_replace(cast({{ expr }} as {{ dbt.type_string() }}), '[^0-9]', '', 'g'),
             '^(0086|86)(1[0-9]{10})$', '\2'
+        ),
+        ''
+    )
+{%- endmacro %}
+
+{#- Spark: regexp_replace replaces every match (no flags argument) and
+    writes a group as $n (Java regex). -#}
+{% macro spark__normalise_phone(expr) -%}
+    nullif(
+        regexp_replace(
+            regexp_replace(cast({{ expr }} as {{ dbt.type_string() }}), '[^0-9]', ''),
+            '^(0086|86)(1[0-9]{10})$', '$2'
         ),
         ''
     )

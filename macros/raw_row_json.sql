@@ -30,3 +30,20 @@
 {% macro cast_fails(expr, type) -%}
     ({{ expr }} is not null and {{ safe_cast(expr, type) }} is null)
 {%- endmacro %}
+
+{#- Spark: to_json of a named_struct, with null fields kept (Spark drops
+    them by default; json_object writes them as null). -#}
+{% macro spark__raw_row_json(columns, masked={}) -%}
+    {%- set pairs = [] -%}
+    {%- for column in columns -%}
+        {%- if masked.get(column) == 'mask' -%}
+            {%- set value = mask_pii(column) -%}
+        {%- elif masked.get(column) == 'hash' -%}
+            {%- set value = hash_pii(column) -%}
+        {%- else -%}
+            {%- set value = 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
+        {%- endif -%}
+        {%- do pairs.append("'" ~ column ~ "', " ~ value) -%}
+    {%- endfor -%}
+    to_json(named_struct({{ pairs | join(', ') }}), map('ignoreNullFields', 'false'))
+{%- endmacro %}

@@ -21,3 +21,16 @@
         try_cast({{ expr }} as {{ type }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark: try_cast; the strict integer check is rlike with explicit anchors
+    (rlike searches, as DuckDB's regexp_matches does). -#}
+{% macro spark__safe_cast(expr, type) -%}
+    {%- if (type | lower | trim) in ('integer', 'int', 'bigint', 'smallint', 'tinyint', 'hugeint', 'int4', 'int8') -%}
+        case
+            when trim(cast({{ expr }} as {{ dbt.type_string() }})) rlike '^[+-]?[0-9]+$'
+                then try_cast({{ expr }} as {{ type }})
+        end
+    {%- else -%}
+        try_cast({{ expr }} as {{ type }})
+    {%- endif -%}
+{%- endmacro %}

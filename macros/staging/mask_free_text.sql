@@ -26,6 +26,21 @@
     )
 {%- endmacro %}
 
+{#- Spark: the same patterns in Java regex. regexp_replace replaces every
+    match (no flags argument), a group is $n, and the '+' of the prefix is
+    written [+] (a backslash is an escape character in Spark string literals). -#}
+{% macro spark__mask_free_text(expr) -%}
+    {%- set number = "'(^|[^0-9])(([+]|00)?86[ -]?)?(1[3-9][0-9]([ -]?[0-9]){8}|[1-9][0-9]{16}[0-9Xx])([^0-9]|$)'" -%}
+    regexp_replace(
+        regexp_replace(
+            regexp_replace(cast({{ expr }} as {{ dbt.type_string() }}), {{ number }}, '$1***$6'),
+            {{ number }}, '$1***$6'
+        ),
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}',
+        '***'
+    )
+{%- endmacro %}
+
 {#- 1 when mask_free_text changes the value, else 0 (for the masked-values count). -#}
 {% macro free_text_masked_flag(expr) -%}
     case when {{ mask_free_text(expr) }} <> cast({{ expr }} as {{ dbt.type_string() }}) then 1 else 0 end

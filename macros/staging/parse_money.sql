@@ -52,3 +52,32 @@
         and regexp_matches({{ text }}, '^[+-]?[0-9]*[.][0-9]{2}[0-9]*[1-9][0-9]*$')
     )
 {%- endmacro %}
+
+{#- Spark: rlike (a search, as regexp_matches) and try_cast. -#}
+{% macro spark__parse_money(expr) -%}
+    {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    case
+        when {{ text }} rlike '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            and not {{ text }} rlike '[.][0-9]{2}[0-9]*[1-9]'
+            then try_cast({{ text }} as decimal(18, 2))
+    end
+{%- endmacro %}
+
+{% macro spark__money_fails(expr) -%}
+    {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    (
+        {{ expr }} is not null
+        and (
+            not {{ text }} rlike '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            or try_cast({{ text }} as decimal(18, 2)) is null
+        )
+    )
+{%- endmacro %}
+
+{% macro spark__money_sub_cent(expr) -%}
+    {%- set text = 'trim(cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    (
+        {{ expr }} is not null
+        and {{ text }} rlike '^[+-]?[0-9]*[.][0-9]{2}[0-9]*[1-9][0-9]*$'
+    )
+{%- endmacro %}

@@ -35,14 +35,25 @@
     end
 {%- endmacro %}
 
+{#- Spark: the same rules. A designator is parsed by Spark's own cast (Z,
+    +08:00, +0800, +08); the session time zone is UTC (profiles.yml), so the
+    result is the UTC instant. try_cast: with ANSI mode (the Spark 4
+    default) a plain cast of a bad value is an error, not null. -#}
 {% macro spark__parse_timestamp(expr) -%}
-    {%- set text = 'trim(cast(' ~ expr ~ ' as string))' -%}
+    {%- set upper_text = "upper(trim(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")))" -%}
+    {%- set text = "regexp_replace(" ~ upper_text ~ ", ' +([+-][0-9]{2}(:?[0-9]{2})?|Z)$', '$1')" -%}
     {%- set zone = var('raw_timezone', 'UTC') -%}
+    {%- if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}
+        {%- set naive = 'try_cast(' ~ text ~ ' as timestamp)' -%}
+    {%- else -%}
+        {%- set quoted_zone = "'" ~ zone | replace("'", "''") ~ "'" -%}
+        {%- set naive = "to_utc_timestamp(try_cast(" ~ text ~ " as timestamp), " ~ quoted_zone ~ ")" -%}
+    {%- endif -%}
     case
         when {{ text }} rlike '[0-9]:[0-9]{2}([.][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$'
-            then cast({{ text }} as timestamp)
+            then try_cast({{ text }} as timestamp)
         when {{ text }} rlike '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$'
-            then to_utc_timestamp(cast({{ text }} as timestamp), '{{ zone }}')
+            then {{ naive }}
     end
 {%- endmacro %}
 
