@@ -26,7 +26,7 @@ export ECOMOPS_WAREHOUSE  ?= $(CURDIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv build test lint dbt-build validate coverage metrics browser dashboard dashboard-serve pytest generate docs benchmark clean spark-venv build-spark
+.PHONY: help venv build test lint dbt-build validate coverage metrics browser dashboard dashboard-serve pytest generate docs benchmark clean spark-venv build-spark test-spark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -136,3 +136,14 @@ build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark); covers
 	@# cautious: a test that also reads a model outside the selection (a mart) is left out.
 	$(SPARK_BIN)/dbt build --target spark --target-path target_spark --log-path target_spark/logs \
 		-s $(SPARK_SELECT) --indirect-selection cautious
+
+test-spark: build-spark $(STAMP) ## parity: the Spark build's tables against a DuckDB build of the same selection (docs/spark.md)
+	@echo "==> the same selection on DuckDB: target_spark/duckdb.duckdb"
+	rm -f target_spark/duckdb.duckdb
+	ECOMOPS_WAREHOUSE=$(CURDIR)/target_spark/duckdb.duckdb $(DBT) build --quiet --target-path target_spark/duckdb \
+		--log-path target_spark/duckdb/logs -s $(SPARK_SELECT) --indirect-selection cautious
+	@echo "==> export the Spark tables (schema staging) to Parquet"
+	rm -rf target_spark/parity
+	$(SPARK_BIN)/python -m ecomops.parity.export_spark --schema staging --out target_spark/parity
+	@echo "==> compare, table by table"
+	$(PY) -m ecomops.parity.compare --warehouse target_spark/duckdb.duckdb --spark-dir target_spark/parity --schema staging
