@@ -8,7 +8,9 @@
     {{ return(adapter.dispatch('raw_row_json', 'ecomops')(columns, masked)) }}
 {%- endmacro %}
 
-{% macro default__raw_row_json(columns, masked={}) -%}
+{#- The key, value arguments of both engines' JSON constructors: 'column',
+    its value as text (masked or hashed where asked). -#}
+{% macro raw_row_json_pairs(columns, masked={}) -%}
     {%- set pairs = [] -%}
     {%- for column in columns -%}
         {%- if masked.get(column) == 'mask' -%}
@@ -20,7 +22,11 @@
         {%- endif -%}
         {%- do pairs.append("'" ~ column ~ "', " ~ value) -%}
     {%- endfor -%}
-    cast(json_object({{ pairs | join(', ') }}) as {{ dbt.type_string() }})
+    {{- pairs | join(', ') -}}
+{%- endmacro %}
+
+{% macro default__raw_row_json(columns, masked={}) -%}
+    cast(json_object({{ raw_row_json_pairs(columns, masked) }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#-
@@ -34,16 +40,5 @@
 {#- Spark: to_json of a named_struct, with null fields kept (Spark drops
     them by default; json_object writes them as null). -#}
 {% macro spark__raw_row_json(columns, masked={}) -%}
-    {%- set pairs = [] -%}
-    {%- for column in columns -%}
-        {%- if masked.get(column) == 'mask' -%}
-            {%- set value = mask_pii(column) -%}
-        {%- elif masked.get(column) == 'hash' -%}
-            {%- set value = hash_pii(column) -%}
-        {%- else -%}
-            {%- set value = 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
-        {%- endif -%}
-        {%- do pairs.append("'" ~ column ~ "', " ~ value) -%}
-    {%- endfor -%}
-    to_json(named_struct({{ pairs | join(', ') }}), map('ignoreNullFields', 'false'))
+    to_json(named_struct({{ raw_row_json_pairs(columns, masked) }}), map('ignoreNullFields', 'false'))
 {%- endmacro %}
