@@ -20,6 +20,10 @@ SPARK_SELECT ?= path:seeds path:models/staging
 ECOMOPS     := $(PY) -m ecomops
 DBT         := $(BIN)/dbt
 STAMP       := $(VENV)/.installed
+# pytest processes (pytest-xdist); tests/python/conftest.py keeps each module in one.
+PYTEST_WORKERS ?= 2
+# Where make test keeps the report of the lint it runs beside the build.
+LINT_LOG_DIR ?= $(or $(DBT_TARGET_PATH),target)
 
 export DBT_PROFILES_DIR   := $(CURDIR)/profiles
 export ECOMOPS_WAREHOUSE  ?= $(CURDIR)/warehouse.duckdb
@@ -94,16 +98,30 @@ build: $(STAMP) ## write, audit, publish: dbt build + GX into a candidate, then 
 
 lint: $(STAMP) ## sqlfluff over models, macros, analyses and dbt tests
 	@echo "==> sqlfluff lint"
-	$(BIN)/sqlfluff lint --processes 2 models macros analyses tests/dbt
+	@# ecomops.lint is sqlfluff's own CLI with each Jinja source compiled once per
+	@# process (the macro files, otherwise twice per linted file): same results,
+	@# 40% less CPU (ecomops/lint.py). The filter hides multiprocessing's
+	@# resource_tracker notice about a semaphore its workers already removed.
+	PYTHONWARNINGS="ignore:resource_tracker:UserWarning" $(ECOMOPS).lint lint --processes 2 models macros analyses tests/dbt
 
 pytest: $(STAMP) ## the Python test suite (uses the warehouse make build published)
 	@echo "==> pytest"
 	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) \
-	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" $(BIN)/pytest -q
+	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" \
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 test: $(STAMP) ## everything CI runs: lint, build (dbt build + tests + GX, published), coverage, MetricFlow, pytest (with the browser test)
-	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory build
+	@# The build leaves a core idle much of the time: lint runs beside it and
+	@# reports when the build is done; either failing fails make test.
+	@mkdir -p "$(LINT_LOG_DIR)"
+	@echo "==> sqlfluff lint, beside the build (its report follows the build; log: $(LINT_LOG_DIR)/lint.log)"
+	@$(MAKE) --no-print-directory lint > "$(LINT_LOG_DIR)/lint.log" 2>&1 & lint_pid=$$!; \
+	build_rc=0; $(MAKE) --no-print-directory build || build_rc=$$?; \
+	lint_rc=0; wait $$lint_pid || lint_rc=$$?; \
+	cat "$(LINT_LOG_DIR)/lint.log"; \
+	if [ $$lint_rc -ne 0 ]; then echo "make test: sqlfluff lint failed (report above; make lint reruns it)"; fi; \
+	if [ $$build_rc -ne 0 ]; then echo "make test: make build failed (see its output above the lint report)"; fi; \
+	[ $$build_rc -eq 0 ] && [ $$lint_rc -eq 0 ]
 	@$(MAKE) --no-print-directory coverage
 	@$(MAKE) --no-print-directory metrics
 	@$(MAKE) --no-print-directory browser

@@ -120,6 +120,45 @@ def bad_input_builds(request: pytest.FixtureRequest, warehouse: pathlib.Path,
         builds.close()
 
 
+# Modules whose tests share one session-scoped build, and the module whose
+# scope they join under ``pytest -n``, so that build runs in one worker only.
+SHARED_BUILD_FIXTURES = {"bad_input_builds": "tests/python/test_quality_bad_input.py"}
+SHARED_BUILD_MODULES = {"tests/python/test_export_privacy.py": "tests/python/test_quality_bad_input.py"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``make pytest`` runs ``pytest -n 2 --dist loadscope``: each worker gets whole modules, so a
+    module-scoped build runs once, and the modules in SHARED_BUILD_MODULES go to
+    the worker of the module they share a session build with.
+
+    (``--dist loadgroup`` cannot do this with pytest 9: xdist 3.8 renames
+    ``item._nodeid``, which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return SHARED_BUILD_MODULES.get(module, module)
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to run when a module uses a shared session build but is not in
+    SHARED_BUILD_MODULES: under ``pytest -n`` it would build it a second time."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        for fixture, home in SHARED_BUILD_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()) and module != home \
+                    and SHARED_BUILD_MODULES.get(module) != home:
+                raise pytest.UsageError(
+                    f"{module} uses the session fixture {fixture}: add it to SHARED_BUILD_MODULES in"
+                    f" tests/python/conftest.py (mapped to {home}) so pytest -n builds it once"
+                )
+
+
 def data_window(warehouse_path: pathlib.Path) -> tuple["dt.date", "dt.date"]:
     """The data's first and last Asia/Shanghai day, recomputed here from the
     staging tables as docs/staging.md defines them (registrations, orders
