@@ -4,7 +4,10 @@ BI tools read one DuckDB file, the *published* warehouse ($ECOMOPS_WAREHOUSE,
 default ``warehouse.duckdb``). This command never writes it in place:
 
 1. **write**: ``dbt build`` (models, seeds, data tests and unit tests) into a
-   *candidate* file next to it, ``<name>.candidate.duckdb``, made fresh;
+   *candidate* file next to it, ``<name>.candidate.duckdb``: a copy of the
+   published file, so that incremental models (docs/incremental.md) carry
+   over from the last publish, or a new file when none is published yet or
+   the dbt arguments hold ``--full-refresh``;
 2. **audit**: the dbt build must pass (a failing error-level test fails it),
    then the Great Expectations checkpoint runs against the candidate;
 3. **publish**: only then is the candidate checkpointed (no write-ahead log
@@ -131,10 +134,31 @@ def _run(command: Sequence[str], env: dict[str, str]) -> int:
     return subprocess.run(list(command), env=env, check=False).returncode
 
 
+def seed_candidate(paths: Paths, dbt_args: Sequence[str]) -> bool:
+    """Start the candidate as a copy of the published file; False when it starts empty.
+
+    Incremental models merge each day's rows into the tables of the last
+    publish, so the candidate must hold them. ``--full-refresh`` rebuilds
+    every table, and starts from an empty file so that nothing of the old
+    warehouse (a relation of a model since removed) survives."""
+    if "--full-refresh" in dbt_args or not paths.published.exists():
+        return False
+    if Paths.wal(paths.published).exists():
+        raise PublishError(
+            f"{Paths.wal(paths.published)} exists: a process is writing {paths.published} directly, or one"
+            " was killed while doing so; the candidate cannot start from it. Stop it (BI tools must open"
+            " the warehouse read-only), or run with `-- --full-refresh` to build from nothing."
+        )
+    shutil.copyfile(paths.published, paths.candidate)
+    return True
+
+
 def build_candidate(paths: Paths, dbt_args: Sequence[str], env: dict[str, str]) -> None:
-    """dbt build into a fresh candidate; raise PublishError unless it passed."""
+    """dbt build into the candidate; raise PublishError unless it passed."""
     if remove_candidate(paths):
         _say(f"removed the candidate an earlier, unfinished run left at {paths.candidate}")
+    if seed_candidate(paths, dbt_args):
+        _say(f"the candidate starts as a copy of {paths.published} (incremental models carry over)")
     dbt = pathlib.Path(sys.executable).with_name("dbt")
     command = [str(dbt) if dbt.exists() else "dbt", "build", *dbt_args]
     _say(f"write: {' '.join(command[1:])} into {paths.candidate}")

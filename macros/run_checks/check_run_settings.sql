@@ -142,7 +142,7 @@
         'raw_dir', 'raw_format', 'raw_schema',
         'raw_csv_delimiter', 'raw_csv_quote', 'raw_csv_escape', 'raw_csv_encoding', 'raw_csv_null_strings',
         'raw_max_unreadable_lines', 'raw_timezone', 'raw_timestamp_floor',
-        'data_start_date', 'data_end_date',
+        'data_start_date', 'data_end_date', 'incremental_lookback_days',
         'member_regular_threshold_cny', 'member_vip_threshold_cny', 'member_as_of_date',
         'clv_calibration_end_date', 'clv_holdout_days', 'clv_monthly_discount_rate', 'clv_holdout_tolerance',
         'marketing_lookback_days', 'marketing_time_decay_half_life_days', 'marketing_attribution_models',

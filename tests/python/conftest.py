@@ -126,6 +126,7 @@ SHARED_BUILD_FIXTURES = {"bad_input_builds": "tests/python/test_quality_bad_inpu
 SHARED_BUILD_MODULES = {"tests/python/test_export_privacy.py": "tests/python/test_quality_bad_input.py"}
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """``make pytest`` runs ``pytest -n 2 --dist loadscope``: each worker gets whole modules, so a
     module-scoped build runs once, and the modules in SHARED_BUILD_MODULES go to

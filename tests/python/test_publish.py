@@ -33,7 +33,7 @@ import pytest
 
 from conftest import REPO
 from ecomops.dbt.resources import auto_memory_limit, connect_settings
-from ecomops.publish import Paths, PublishError, exclusive, publish_candidate
+from ecomops.publish import Paths, PublishError, exclusive, publish_candidate, seed_candidate
 
 GIB = 1024 ** 3
 
@@ -95,6 +95,28 @@ def test_a_log_next_to_the_published_file_stops_the_publish(tmp_path: pathlib.Pa
         publish_candidate(paths)
     assert _digest(paths.published) == before
     assert paths.candidate.exists()
+
+
+def test_the_candidate_starts_from_the_published_file_unless_full_refresh(tmp_path: pathlib.Path) -> None:
+    """Incremental models merge into the last publish's tables: the candidate
+    is a copy of the published file; --full-refresh and a first publish start
+    from nothing; a log next to the published file refuses the copy."""
+    paths = Paths(tmp_path / "warehouse.duckdb")
+    assert seed_candidate(paths, []) is False and not paths.candidate.exists()
+    _database(paths.published, 7)
+    before = _digest(paths.published)
+    assert seed_candidate(paths, ["--full-refresh", "--select", "x"]) is False
+    assert not paths.candidate.exists()
+    assert seed_candidate(paths, ["--vars", "{raw_dir: x}"]) is True
+    con = duckdb.connect(str(paths.candidate), read_only=True)
+    assert con.execute("select version from published_version").fetchall() == [(7,)]
+    con.close()
+    assert _digest(paths.published) == before
+    paths.candidate.unlink()
+    Paths.wal(paths.published).write_bytes(b"left by a writer that was killed")
+    with pytest.raises(PublishError, match="--full-refresh"):
+        seed_candidate(paths, [])
+    assert not paths.candidate.exists()
 
 
 def test_a_second_publish_is_refused_while_one_runs(tmp_path: pathlib.Path) -> None:
