@@ -1,6 +1,11 @@
 """Benchmark: generate raw data at a scale, build the warehouse on it, record
 the figures.
 
+The floor (ecomops/floor.py) is measured in the same run, after the build:
+DuckDB reading every raw file once and writing tables the size of the built
+marts; ``build_to_floor`` is the build's multiple of it, and
+``slowest_nodes`` the nodes that cost the most.
+
 Speed and memory are measured here, never in a timed test. Each step runs as a
 child process; its wall time and peak resident memory (``ru_maxrss`` of the
 children) are recorded. Results are appended to a JSON-lines file so runs on
@@ -53,6 +58,12 @@ class Result:
     duckdb_memory_limit: str = ""
     steps: list[Step] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    # The floor (ecomops/floor.py) and the build's multiple of it.
+    floor_read_seconds: float = 0.0
+    floor_write_seconds: float = 0.0
+    build_to_floor: float = 0.0
+    # The slowest nodes of the dbt build: [unique_id, seconds].
+    slowest_nodes: list[list[object]] = field(default_factory=list)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +108,16 @@ def _count_rows(raw_dir: pathlib.Path, fmt: str) -> dict[str, int]:
         rows[path.stem] = con.execute(f"select count(*) from {reader}(?)", [str(path)]).fetchone()[0]
     con.close()
     return rows
+
+
+def slowest_nodes(run_results: pathlib.Path, count: int = 12) -> list[list[object]]:
+    """The `count` nodes of a dbt run with the longest execution time."""
+    try:
+        results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    timed = sorted(((r.get("execution_time") or 0.0, r["unique_id"]) for r in results), reverse=True)
+    return [[unique_id, round(seconds, 2)] for seconds, unique_id in timed[:count]]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,7 +170,22 @@ def run(args: argparse.Namespace) -> int:
             seeds = _timed("dbt seed (reference)", [str(bin_dir / "dbt"), "seed", "--select",
                                                     "path:seeds/reference", "--vars", vars_json], env)
             result.steps.append(seeds)
-            result.steps.append(_timed("dbt build", command, env))
+            build = _timed("dbt build", command, env)
+            result.steps.append(build)
+            result.slowest_nodes = slowest_nodes(work / "target" / "run_results.json")
+            if build.returncode == 0:
+                floor_json = work / "floor.json"
+                floor = _timed("floor", [sys.executable, "-m", "ecomops.floor", "--raw-dir", str(raw_dir),
+                                         "--format", args.format, "--warehouse", str(work / "warehouse.duckdb"),
+                                         "--out", str(work / "floor.duckdb"), "--json", str(floor_json)], env)
+                result.steps.append(floor)
+                if floor.returncode == 0:
+                    measured = json.loads(floor_json.read_text(encoding="utf-8"))
+                    result.floor_read_seconds = measured["read_seconds"]
+                    result.floor_write_seconds = measured["write_seconds"]
+                    result.build_to_floor = round(build.seconds / max(measured["seconds"], 0.01), 1)
+                    print(f"[benchmark] dbt build = {result.build_to_floor} x the floor "
+                          f"({measured['seconds']:.1f} s)", file=sys.stderr, flush=True)
     finally:
         if owned:
             shutil.rmtree(work, ignore_errors=True)

@@ -175,74 +175,105 @@ recovered as (
 
 ),
 
--- episodes grouped by the day they open and close, so that the stocks join
--- a few spans to each day instead of every episode
-at_node_spans as (
+-- The stocks as running sums of daily flows, so that the cost grows with
+-- days x segments, not with episodes x days: an episode is at its node
+-- from its entry day until the day it recovers (exclusive), and lost from
+-- its deadline day until the day it recovers. A flow before the first day
+-- of the data counts on the first day (none is expected); an exit earlier
+-- than its entry cancels it the same day, as an empty span would.
+stock_flows as (
+
+    select
+        episode_segments.node_code,
+        episode_segments.segment_dimension,
+        episode_segments.segment_value,
+        greatest(episode_segments.entered_date, data_start.data_start_date) as date_day,
+        1 as at_node_delta,
+        0 as lost_delta
+    from episode_segments
+    cross join data_start
+
+    union all
+
+    select
+        episode_segments.node_code,
+        episode_segments.segment_dimension,
+        episode_segments.segment_value,
+        greatest(episode_segments.recovered_date, episode_segments.entered_date, data_start.data_start_date)
+            as date_day,
+        -1 as at_node_delta,
+        0 as lost_delta
+    from episode_segments
+    cross join data_start
+    where episode_segments.recovered_date is not null
+
+    union all
+
+    select
+        episode_segments.node_code,
+        episode_segments.segment_dimension,
+        episode_segments.segment_value,
+        greatest(episode_segments.deadline_date, data_start.data_start_date) as date_day,
+        0 as at_node_delta,
+        1 as lost_delta
+    from episode_segments
+    cross join data_start
+    where episode_segments.is_lost
+
+    union all
+
+    select
+        episode_segments.node_code,
+        episode_segments.segment_dimension,
+        episode_segments.segment_value,
+        greatest(episode_segments.recovered_date, episode_segments.deadline_date, data_start.data_start_date)
+            as date_day,
+        0 as at_node_delta,
+        -1 as lost_delta
+    from episode_segments
+    cross join data_start
+    where episode_segments.is_lost and episode_segments.recovered_date is not null
+
+),
+
+daily_stock_flows as (
 
     select
         node_code,
         segment_dimension,
         segment_value,
-        entered_date as span_start_date,
-        recovered_date as span_end_date,
-        count(*) as episodes
-    from episode_segments
-    group by node_code, segment_dimension, segment_value, entered_date, recovered_date
+        date_day,
+        sum(at_node_delta) as at_node_delta,
+        sum(lost_delta) as lost_delta
+    from stock_flows
+    group by node_code, segment_dimension, segment_value, date_day
 
 ),
 
-lost_spans as (
-
-    select
-        node_code,
-        segment_dimension,
-        segment_value,
-        deadline_date as span_start_date,
-        recovered_date as span_end_date,
-        count(*) as episodes
-    from episode_segments
-    where is_lost
-    group by node_code, segment_dimension, segment_value, deadline_date, recovered_date
-
-),
-
-at_node_stock as (
+stocks as (
 
     select
         grid.node_code,
         grid.segment_dimension,
         grid.segment_value,
         grid.date_day,
-        sum(at_node_spans.episodes) as at_node_count
+        sum(coalesce(daily_stock_flows.at_node_delta, 0)) over (
+            partition by grid.node_code, grid.segment_dimension, grid.segment_value
+            order by grid.date_day
+            rows between unbounded preceding and current row
+        ) as at_node_count,
+        sum(coalesce(daily_stock_flows.lost_delta, 0)) over (
+            partition by grid.node_code, grid.segment_dimension, grid.segment_value
+            order by grid.date_day
+            rows between unbounded preceding and current row
+        ) as lost_stock_count
     from grid
-    inner join at_node_spans
+    left join daily_stock_flows
         on
-            grid.node_code = at_node_spans.node_code
-            and grid.segment_dimension = at_node_spans.segment_dimension
-            and grid.segment_value = at_node_spans.segment_value
-            and grid.date_day >= at_node_spans.span_start_date
-            and (at_node_spans.span_end_date is null or grid.date_day < at_node_spans.span_end_date)
-    group by grid.node_code, grid.segment_dimension, grid.segment_value, grid.date_day
-
-),
-
-lost_stock as (
-
-    select
-        grid.node_code,
-        grid.segment_dimension,
-        grid.segment_value,
-        grid.date_day,
-        sum(lost_spans.episodes) as lost_stock_count
-    from grid
-    inner join lost_spans
-        on
-            grid.node_code = lost_spans.node_code
-            and grid.segment_dimension = lost_spans.segment_dimension
-            and grid.segment_value = lost_spans.segment_value
-            and grid.date_day >= lost_spans.span_start_date
-            and (lost_spans.span_end_date is null or grid.date_day < lost_spans.span_end_date)
-    group by grid.node_code, grid.segment_dimension, grid.segment_value, grid.date_day
+            grid.node_code = daily_stock_flows.node_code
+            and grid.segment_dimension = daily_stock_flows.segment_dimension
+            and grid.segment_value = daily_stock_flows.segment_value
+            and grid.date_day = daily_stock_flows.date_day
 
 ),
 
@@ -260,8 +291,8 @@ joined as (
         cast(coalesce(lost.lost_count, 0) as bigint) as lost_count,
         cast(coalesce(recovered.recovered_count, 0) as bigint) as recovered_count,
         cast(coalesce(recovered.recovered_after_loss_count, 0) as bigint) as recovered_after_loss_count,
-        cast(coalesce(at_node_stock.at_node_count, 0) as bigint) as at_node_count,
-        cast(coalesce(lost_stock.lost_stock_count, 0) as bigint) as lost_stock_count,
+        cast(stocks.at_node_count as bigint) as at_node_count,
+        cast(stocks.lost_stock_count as bigint) as lost_stock_count,
         cast(coalesce(entered.cohort_deadline_passed_count, 0) as bigint) as cohort_deadline_passed_count,
         cast(coalesce(entered.cohort_lost_count, 0) as bigint) as cohort_lost_count,
         case
@@ -291,19 +322,12 @@ joined as (
             and grid.segment_dimension = recovered.segment_dimension
             and grid.segment_value = recovered.segment_value
             and grid.date_day = recovered.date_day
-    left join at_node_stock
+    inner join stocks
         on
-            grid.node_code = at_node_stock.node_code
-            and grid.segment_dimension = at_node_stock.segment_dimension
-            and grid.segment_value = at_node_stock.segment_value
-            and grid.date_day = at_node_stock.date_day
-    left join lost_stock
-        on
-            grid.node_code = lost_stock.node_code
-            and grid.segment_dimension = lost_stock.segment_dimension
-            and grid.segment_value = lost_stock.segment_value
-            and grid.date_day = lost_stock.date_day
-
+            grid.node_code = stocks.node_code
+            and grid.segment_dimension = stocks.segment_dimension
+            and grid.segment_value = stocks.segment_value
+            and grid.date_day = stocks.date_day
 ),
 
 final as (
