@@ -22,9 +22,17 @@
 {% macro rank_versions(relation, key_columns) -%}
     {%- set keys = key_columns | join(', ') -%}
     {%- set key_is_null = [] -%}
+    {%- set key_matches = [] -%}
+    {%- set key_counts_keys = [] -%}
     {%- for column in key_columns -%}
         {%- do key_is_null.append(column ~ ' is null') -%}
+        {%- do key_matches.append(relation ~ '.' ~ column ~ ' = key_counts.' ~ column) -%}
+        {%- do key_counts_keys.append(relation ~ '.' ~ column) -%}
     {%- endfor -%}
+    {#- Most keys have one raw row: they need no window. Rows of keys with
+        several rows, and rows without a key, are ranked by the windows.
+        Every row of a key goes the same way, so the ranks are those the
+        windows give all rows (the unit tests of rank_versions prove it). -#}
     select
         versions.*,
         case
@@ -39,6 +47,23 @@
         end as duplicate_rank,
         coalesce(not ({{ key_is_null | join(' or ') }}) and versions.key_rank = 1, false) as is_key_version
     from (
+        select
+            {{ relation }}.*,
+            {{ relation }}.loaded_at as latest_loaded_at,
+            cast(1 as bigint) as key_rank,
+            cast(1 as bigint) as copy_number,
+            false as has_conflicting_versions
+        from {{ relation }}
+        inner join (
+            select {{ key_counts_keys | join(', ') }}
+            from {{ relation }}
+            group by {{ key_counts_keys | join(', ') }}
+            having count(*) = 1
+        ) as key_counts
+            on {{ key_matches | join(' and ') }}
+
+        union all
+
         select
             keyed.*,
             -- Exact copies of one version at one load, the first by key_rank.
@@ -58,13 +83,24 @@
             end as has_conflicting_versions
         from (
             select
-                {{ relation }}.*,
-                max({{ relation }}.loaded_at) over (partition by {{ keys }}) as latest_loaded_at,
+                several.*,
+                max(several.loaded_at) over (partition by {{ keys }}) as latest_loaded_at,
                 row_number() over (
                     partition by {{ keys }}
-                    order by {{ relation }}.loaded_at desc nulls last, {{ relation }}.row_fingerprint, {{ relation }}.raw_row
+                    order by several.loaded_at desc nulls last, several.row_fingerprint, several.raw_row
                 ) as key_rank
-            from {{ relation }}
+            from (
+                select {{ relation }}.*
+                from {{ relation }}
+                left join (
+                    select {{ key_counts_keys | join(', ') }}
+                    from {{ relation }}
+                    group by {{ key_counts_keys | join(', ') }}
+                    having count(*) = 1
+                ) as key_counts
+                    on {{ key_matches | join(' and ') }}
+                where key_counts.{{ key_columns[0] }} is null
+            ) as several
         ) as keyed
     ) as versions
 {%- endmacro %}

@@ -62,7 +62,7 @@ typed as (
              'occurred_at', 'is_farming_suspected', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (entry_id is null or user_id is null) as is_key_missing,
@@ -120,6 +120,19 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked', has_money=false) }}
+        when ranked.entry_type not in ('earn', 'redeem', 'expire')
+            or ranked.entry_type is null
+            then 'unknown_enum'
+        when ranked.points <= 0 then 'non_positive_amount'
+        when users.user_id is null then 'orphan_user'
+        when users.quarantine_reason = 'test_account' then 'test_account'
+        when users.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -137,21 +150,16 @@ final as (
         cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked', has_money=false) }}
-            when ranked.entry_type not in ('earn', 'redeem', 'expire')
-                or ranked.entry_type is null
-                then 'unknown_enum'
-            when ranked.points <= 0 then 'non_positive_amount'
-            when users.user_id is null then 'orphan_user'
-            when users.quarantine_reason = 'test_account' then 'test_account'
-            when users.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join users
         on ranked.user_id = users.user_id

@@ -71,7 +71,7 @@ typed as (
         {% set raw_columns = ['return_id', 'order_id', 'requested_at', 'reason', 'refund_amount', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (return_id is null or order_id is null) as is_key_missing,
@@ -125,6 +125,22 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.refund_amount_cny < 0 then 'negative_amount'
+        when ranked.refund_amount_cny = 0 then 'non_positive_amount'
+        when orders.order_id is not null
+            and (orders.paid_at is null or ranked.requested_at < orders.paid_at)
+            then 'requested_before_paid'
+        when ranked.requested_at < deliveries.first_delivered_at then 'returned_before_delivered'
+        when ranked.refund_amount_cny > orders.order_amount_cny then 'refund_exceeds_paid'
+        when orders.order_id is null then 'orphan_order'
+        when orders.quarantine_reason = 'test_account' then 'test_account'
+        when orders.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -137,24 +153,16 @@ final as (
         ranked.pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.refund_amount_cny < 0 then 'negative_amount'
-            when ranked.refund_amount_cny = 0 then 'non_positive_amount'
-            when orders.order_id is not null
-                and (orders.paid_at is null or ranked.requested_at < orders.paid_at)
-                then 'requested_before_paid'
-            when ranked.requested_at < deliveries.first_delivered_at then 'returned_before_delivered'
-            when ranked.refund_amount_cny > orders.order_amount_cny then 'refund_exceeds_paid'
-            when orders.order_id is null then 'orphan_order'
-            when orders.quarantine_reason = 'test_account' then 'test_account'
-            when orders.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join orders
         on ranked.order_id = orders.order_id

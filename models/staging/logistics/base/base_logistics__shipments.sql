@@ -57,7 +57,7 @@ typed as (
              'promised_delivery_at', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (shipment_id is null or order_id is null) as is_key_missing,
@@ -125,6 +125,19 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked', has_money=false) }}
+        when ranked.delivered_at < ranked.shipped_at then 'delivered_before_shipped'
+        when orders.order_id is not null
+            and (orders.paid_at is null or ranked.shipped_at < orders.paid_at)
+            then 'shipped_before_paid'
+        when orders.order_id is null then 'orphan_order'
+        when orders.quarantine_reason = 'test_account' then 'test_account'
+        when orders.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -140,21 +153,16 @@ final as (
         cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked', has_money=false) }}
-            when ranked.delivered_at < ranked.shipped_at then 'delivered_before_shipped'
-            when orders.order_id is not null
-                and (orders.paid_at is null or ranked.shipped_at < orders.paid_at)
-                then 'shipped_before_paid'
-            when orders.order_id is null then 'orphan_order'
-            when orders.quarantine_reason = 'test_account' then 'test_account'
-            when orders.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join orders
         on ranked.order_id = orders.order_id

@@ -45,7 +45,7 @@ typed as (
              'budget', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         campaign_id is null as is_key_missing,
@@ -123,6 +123,14 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.budget_cny < 0 then 'negative_amount'
+        when ranked.end_date < ranked.start_date then 'end_before_start'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -135,16 +143,16 @@ final as (
         ranked.pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.budget_cny < 0 then 'negative_amount'
-            when ranked.end_date < ranked.start_date then 'end_before_start'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
 
 )

@@ -81,7 +81,7 @@ typed as (
         {% set raw_columns = ['spend_date', 'channel', 'campaign_id', 'spend_amount', 'impressions', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (spend_date is null or channel is null) as is_key_missing,
@@ -166,6 +166,16 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.channel is null then 'unknown_enum'
+        when ranked.spend_cny < 0 then 'negative_amount'
+        when ranked.campaign_id is not null and campaigns.campaign_id is null then 'orphan_campaign'
+        when campaigns.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -180,18 +190,16 @@ final as (
         cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.channel is null then 'unknown_enum'
-            when ranked.spend_cny < 0 then 'negative_amount'
-            when ranked.campaign_id is not null and campaigns.campaign_id is null then 'orphan_campaign'
-            when campaigns.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join campaigns
         on ranked.campaign_id = campaigns.campaign_id

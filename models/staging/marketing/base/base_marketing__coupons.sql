@@ -72,7 +72,7 @@ typed as (
              'issued_at', 'expires_at', 'redeemed_at', 'redeemed_order_id', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (coupon_id is null or user_id is null) as is_key_missing,
@@ -147,6 +147,21 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.discount_value_cny < 0 or ranked.threshold_amount_cny < 0 then 'negative_amount'
+        when ranked.discount_value_cny = 0 then 'non_positive_amount'
+        when ranked.expires_at < ranked.issued_at then 'expires_before_issued'
+        when ranked.redeemed_at < ranked.issued_at then 'redeemed_before_issued'
+        when users.user_id is null then 'orphan_user'
+        when users.quarantine_reason = 'test_account' then 'test_account'
+        when ranked.campaign_id is not null and campaigns.campaign_id is null then 'orphan_campaign'
+        when users.quarantine_reason is not null or campaigns.quarantine_reason is not null
+            then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -166,23 +181,16 @@ final as (
         cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.discount_value_cny < 0 or ranked.threshold_amount_cny < 0 then 'negative_amount'
-            when ranked.discount_value_cny = 0 then 'non_positive_amount'
-            when ranked.expires_at < ranked.issued_at then 'expires_before_issued'
-            when ranked.redeemed_at < ranked.issued_at then 'redeemed_before_issued'
-            when users.user_id is null then 'orphan_user'
-            when users.quarantine_reason = 'test_account' then 'test_account'
-            when ranked.campaign_id is not null and campaigns.campaign_id is null then 'orphan_campaign'
-            when users.quarantine_reason is not null or campaigns.quarantine_reason is not null
-                then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join users
         on ranked.user_id = users.user_id

@@ -58,7 +58,7 @@ typed as (
              'unit_price', 'unit_cost', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (order_item_id is null or order_id is null) as is_key_missing,
@@ -122,6 +122,17 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.unit_price_cny < 0 or ranked.unit_cost_cny < 0 then 'negative_amount'
+        when ranked.quantity <= 0 then 'non_positive_amount'
+        when orders.order_id is null then 'orphan_order'
+        when orders.quarantine_reason = 'test_account' then 'test_account'
+        when orders.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -137,19 +148,16 @@ final as (
         cast(0 as integer) as pii_masked_values,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.unit_price_cny < 0 or ranked.unit_cost_cny < 0 then 'negative_amount'
-            when ranked.quantity <= 0 then 'non_positive_amount'
-            when orders.order_id is null then 'orphan_order'
-            when orders.quarantine_reason = 'test_account' then 'test_account'
-            when orders.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join orders
         on ranked.order_id = orders.order_id

@@ -80,7 +80,7 @@ typed as (
              'paid_amount', 'channel', 'campaign_id', 'coupon_id', 'risk_flag', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         -- Orders carry no free text: nothing to mask.
@@ -166,6 +166,30 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked') }}
+        when ranked.order_status not in (
+                'created', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'
+            )
+            or ranked.order_status is null
+            or ranked.risk_flag not in ('none', 'fraud')
+            then 'unknown_enum'
+        when ranked.order_amount_cny < 0
+            or ranked.list_amount_cny < 0
+            or ranked.discount_amount_cny < 0
+            or ranked.coupon_amount_cny < 0
+            or ranked.shipping_fee_cny < 0
+            then 'negative_amount'
+        when ranked.paid_at < ranked.placed_at then 'paid_before_placed'
+        when ranked.cancelled_at < ranked.placed_at then 'cancelled_before_placed'
+        when users.user_id is null then 'orphan_user'
+        when users.quarantine_reason = 'test_account' then 'test_account'
+        when ranked.risk_flag = 'fraud' then 'fraud_flagged'
+        when users.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -192,33 +216,17 @@ final as (
         ranked.risk_flag,
         ranked.loaded_at,
         ranked.natural_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.pii_masked_values,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked') }}
-            when ranked.order_status not in (
-                    'created', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'
-                )
-                or ranked.order_status is null
-                or ranked.risk_flag not in ('none', 'fraud')
-                then 'unknown_enum'
-            when ranked.order_amount_cny < 0
-                or ranked.list_amount_cny < 0
-                or ranked.discount_amount_cny < 0
-                or ranked.coupon_amount_cny < 0
-                or ranked.shipping_fee_cny < 0
-                then 'negative_amount'
-            when ranked.paid_at < ranked.placed_at then 'paid_before_placed'
-            when ranked.cancelled_at < ranked.placed_at then 'cancelled_before_placed'
-            when users.user_id is null then 'orphan_user'
-            when users.quarantine_reason = 'test_account' then 'test_account'
-            when ranked.risk_flag = 'fraud' then 'fraud_flagged'
-            when users.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join users
         on ranked.user_id = users.user_id

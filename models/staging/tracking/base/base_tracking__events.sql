@@ -99,7 +99,7 @@ typed as (
              'utm_source', 'utm_campaign', 'event_at', 'loaded_at'] -%}
         case
             when raw_line_number is not null then raw_line_shape
-            else {{ mask_free_text(raw_row_json(raw_columns)) }}
+            else {{ raw_row_json(raw_columns) }}
         end as raw_row,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         (event_id is null or user_id is null) as is_key_missing,
@@ -180,6 +180,16 @@ ranked as (
 
 ),
 
+{% set quarantine_rule -%}
+    case
+        {{ shared_quarantine_rules('ranked', has_money=false) }}
+        when ranked.event_type is null then 'unknown_enum'
+        when users.user_id is null then 'orphan_user'
+        when users.quarantine_reason = 'test_account' then 'test_account'
+        when users.quarantine_reason is not null then 'parent_quarantined'
+    end
+{%- endset %}
+
 final as (
 
     select
@@ -201,18 +211,16 @@ final as (
         -- What an incremental run replaces rows by: the event_id, or one
         -- bucket for every row without a usable one (always re-judged).
         coalesce(cast(ranked.event_id as {{ dbt.type_string() }}), '(no event_id)') as increment_key,
-        ranked.raw_row,
+        -- Kept, masked, for the rows set aside (stg_quarantine__rows): a staged
+        -- row or a removed duplicate is in the raw file as loaded.
+        case
+            when ({{ quarantine_rule }}) is not null then {{ mask_free_text('ranked.raw_row') }}
+        end as raw_row,
         ranked.row_fingerprint,
         ranked.duplicate_rank,
         ranked.key_rank,
         ranked.is_key_version,
-        case
-            {{ shared_quarantine_rules('ranked', has_money=false) }}
-            when ranked.event_type is null then 'unknown_enum'
-            when users.user_id is null then 'orphan_user'
-            when users.quarantine_reason = 'test_account' then 'test_account'
-            when users.quarantine_reason is not null then 'parent_quarantined'
-        end as quarantine_reason
+        {{ quarantine_rule }} as quarantine_reason
     from ranked
     left join users
         on ranked.user_id = users.user_id
