@@ -32,7 +32,8 @@
     {#- Most keys have one raw row: they need no window. Rows of keys with
         several rows, and rows without a key, are ranked by the windows.
         Every row of a key goes the same way, so the ranks are those the
-        windows give all rows (the unit tests of rank_versions prove it). -#}
+        windows give all rows (each base model's *_versions unit test, with
+        copies, older loads and conflicts, proves it). -#}
     select
         versions.*,
         case

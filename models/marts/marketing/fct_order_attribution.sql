@@ -115,118 +115,121 @@ all_paths as (
     from direct_paths
 ),
 
-weighted as (
-    {%- for model in attribution_models %}
-        select
-            order_id,
-            touch_sequence,
-            touch_count,
-            '{{ model }}' as attribution_model,
-            {{ marketing_touch_weight(model, 'touch_sequence', 'touch_count', 'days_before_order') }}
-                as touch_weight
-        from all_paths
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+-- One row per path touch with every model's weight as a column: the
+-- windows and the rounding run once per touch for all models, and the
+-- touches are spread to one row per model only at the end.
+path_weights as (
+    select
+        all_paths.order_id,
+        all_paths.touch_id,
+        all_paths.touch_type,
+        all_paths.touched_at,
+        all_paths.touch_date,
+        all_paths.channel,
+        all_paths.campaign_id,
+        all_paths.days_before_order,
+        all_paths.touch_sequence,
+        all_paths.touch_count,
+        paid_orders.user_id,
+        paid_orders.placed_at,
+        paid_orders.paid_at,
+        paid_orders.paid_date,
+        paid_orders.order_gmv_cny,
+        paid_orders.order_gmv_cents,
+        {% for model in attribution_models -%}
+            {{ marketing_touch_weight(
+                model, 'all_paths.touch_sequence', 'all_paths.touch_count', 'all_paths.days_before_order'
+            ) }} as weight_{{ model }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from all_paths
+    inner join paid_orders
+        on all_paths.order_id = paid_orders.order_id
 ),
 
 normalised as (
     select
-        weighted.order_id,
-        weighted.touch_sequence,
-        weighted.touch_count,
-        weighted.attribution_model,
-        weighted.touch_weight,
-        paid_orders.order_gmv_cents,
-        sum(weighted.touch_weight) over (
-            partition by weighted.order_id, weighted.attribution_model
-        ) as total_weight
-    from weighted
-    inner join paid_orders
-        on weighted.order_id = paid_orders.order_id
+        *,
+        {% for model in attribution_models -%}
+            sum(weight_{{ model }}) over (partition by order_id) as total_weight_{{ model }}
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from path_weights
 ),
 
 -- Every touch but the last is rounded half-up (shares to 1e-8, GMV to the
 -- cent); the last touch takes what is left, so both sum exactly.
 rounded as (
     select
-        order_id,
-        touch_sequence,
-        touch_count,
-        attribution_model,
-        order_gmv_cents,
-        case
-            when touch_sequence < touch_count
-                then cast(floor(100000000 * touch_weight / total_weight + 0.5) as bigint)
-        end as share_units_rounded,
-        case
-            when touch_sequence < touch_count
-                then cast(floor(order_gmv_cents * touch_weight / total_weight + 0.5) as bigint)
-        end as credited_cents_rounded
+        *,
+        {% for model in attribution_models -%}
+            case
+                when touch_sequence < touch_count
+                    then cast(floor(100000000 * weight_{{ model }} / total_weight_{{ model }} + 0.5) as bigint)
+            end as share_units_rounded_{{ model }},
+            case
+                when touch_sequence < touch_count
+                    then cast(floor(order_gmv_cents * weight_{{ model }} / total_weight_{{ model }} + 0.5) as bigint)
+            end as credited_cents_rounded_{{ model }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from normalised
 ),
 
 allocated as (
     select
-        order_id,
-        touch_sequence,
-        attribution_model,
-        case
-            when touch_sequence = touch_count
-                then 100000000 - coalesce(sum(share_units_rounded) over (
-                        partition by order_id, attribution_model
-                    ), 0)
-            else share_units_rounded
-        end as share_units,
-        case
-            when touch_sequence = touch_count
-                then order_gmv_cents - coalesce(sum(credited_cents_rounded) over (
-                        partition by order_id, attribution_model
-                    ), 0)
-            else credited_cents_rounded
-        end as credited_cents
+        *,
+        {% for model in attribution_models -%}
+            case
+                when touch_sequence = touch_count
+                    then 100000000 - coalesce(sum(share_units_rounded_{{ model }}) over (partition by order_id), 0)
+                else share_units_rounded_{{ model }}
+            end as share_units_{{ model }},
+            case
+                when touch_sequence = touch_count
+                    then order_gmv_cents
+                        - coalesce(sum(credited_cents_rounded_{{ model }}) over (partition by order_id), 0)
+                else credited_cents_rounded_{{ model }}
+            end as credited_cents_{{ model }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from rounded
 ),
 
 final as (
-    select
-        {{ dbt.concat([
-            "cast(allocated.order_id as " ~ dbt.type_string() ~ ")",
-            "'-'", "allocated.attribution_model",
-            "'-'", "cast(allocated.touch_sequence as " ~ dbt.type_string() ~ ")",
-        ]) }} as attribution_id,
-        allocated.order_id,
-        paid_orders.user_id,
-        allocated.attribution_model,
-        allocated.touch_sequence,
-        all_paths.touch_count,
-        all_paths.touch_id,
-        all_paths.touch_type,
-        all_paths.channel,
-        all_paths.campaign_id,
-        all_paths.touched_at,
-        all_paths.touch_date,
-        all_paths.days_before_order,
-        paid_orders.placed_at,
-        paid_orders.paid_at,
-        paid_orders.paid_date,
-        paid_orders.order_gmv_cny,
-        cast(
-            cast(allocated.share_units as decimal(18, 0)) * cast(0.00000001 as decimal(18, 8))
-            as decimal(10, 8)
-        ) as credit_share,
-        cast(
-            cast(allocated.credited_cents as decimal(18, 0)) * cast(0.01 as decimal(18, 2))
-            as decimal(18, 2)
-        ) as credited_gmv_cny
-    from allocated
-    inner join all_paths
-        on
-            allocated.order_id = all_paths.order_id
-            and allocated.touch_sequence = all_paths.touch_sequence
-    inner join paid_orders
-        on allocated.order_id = paid_orders.order_id
+    {%- for model in attribution_models %}
+        select
+            {{ dbt.concat([
+                "cast(order_id as " ~ dbt.type_string() ~ ")",
+                "'-'", "'" ~ model ~ "'",
+                "'-'", "cast(touch_sequence as " ~ dbt.type_string() ~ ")",
+            ]) }} as attribution_id,
+            order_id,
+            user_id,
+            '{{ model }}' as attribution_model,
+            touch_sequence,
+            touch_count,
+            touch_id,
+            touch_type,
+            channel,
+            campaign_id,
+            touched_at,
+            touch_date,
+            days_before_order,
+            placed_at,
+            paid_at,
+            paid_date,
+            order_gmv_cny,
+            cast(
+                cast(share_units_{{ model }} as decimal(18, 0)) * cast(0.00000001 as decimal(18, 8))
+                as decimal(10, 8)
+            ) as credit_share,
+            cast(
+                cast(credited_cents_{{ model }} as decimal(18, 0)) * cast(0.01 as decimal(18, 2))
+                as decimal(18, 2)
+            ) as credited_gmv_cny
+        from allocated
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 )
 
 select * from final
