@@ -12,6 +12,7 @@ children) are recorded. Results are appended to a JSON-lines file so runs on
 different machines can be compared.
 
     ecomops benchmark --scale 10
+    ecomops benchmark --scale 50 --daily   # also the export of the day before, then one day as an increment
     ecomops benchmark --scale 330 --format parquet --skip-build   # 1M orders
 """
 
@@ -62,6 +63,8 @@ class Result:
     floor_read_seconds: float = 0.0
     floor_write_seconds: float = 0.0
     build_to_floor: float = 0.0
+    # --daily: the increment's seconds as a share of the full build's.
+    daily_to_full: float = 0.0
     # The slowest nodes of the dbt build: [unique_id, seconds].
     slowest_nodes: list[list[object]] = field(default_factory=list)
 
@@ -77,6 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where raw files and the warehouse go (default: a temporary directory, removed after)")
     parser.add_argument("--skip-build", action="store_true",
                         help="only time the generator")
+    parser.add_argument("--daily", action="store_true",
+                        help="also time a daily run: build the export of the day before the last load day"
+                             " from scratch, then the whole export as an increment (docs/incremental.md)")
     parser.add_argument("--threads", type=int, default=None,
                         help="dbt threads (default: the profile's)")
     parser.add_argument("--record", type=pathlib.Path, default=REPO / "docs" / "benchmarks.jsonl",
@@ -120,6 +126,32 @@ def slowest_nodes(run_results: pathlib.Path, count: int = 12) -> list[list[objec
     return [[unique_id, round(seconds, 2)] for seconds, unique_id in timed[:count]]
 
 
+def cut_before_last_load_day(raw_dir: pathlib.Path, fmt: str, out: pathlib.Path) -> str:
+    """Write the export as it stood the day before: every raw row loaded
+    before the last Asia/Shanghai day with a load (rows without a readable
+    loaded_at kept). Returns that day."""
+    import duckdb
+
+    out.mkdir(parents=True, exist_ok=True)
+    reader = "read_parquet" if fmt == "parquet" else "read_csv"
+    options = "" if fmt == "parquet" else ", all_varchar = true"
+    con = duckdb.connect()
+    shanghai = "cast(try_cast(loaded_at as timestamp) + interval 8 hour as date)"
+    files = sorted(raw_dir.glob(f"*.{fmt}"))
+    last_day = max(
+        day for path in files
+        if (day := con.execute(f"select max({shanghai}) from {reader}(?{options})", [str(path)]).fetchone()[0])
+    )
+    copy = "(format parquet)" if fmt == "parquet" else "(header true)"
+    for path in files:
+        con.execute(
+            f"copy (select * from {reader}('{path}'{options}) where {shanghai} is null"
+            f" or {shanghai} < date '{last_day}') to '{out / path.name}' {copy}"
+        )
+    con.close()
+    return str(last_day)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark and append the result to the record file."""
     bin_dir = pathlib.Path(sys.executable).parent
@@ -160,6 +192,22 @@ def run(args: argparse.Namespace) -> int:
         if step.returncode != 0:
             return step.returncode
         result.rows = _count_rows(raw_dir, args.format)
+        if not args.skip_build and args.daily:
+            before_dir = work / "raw_day_before"
+            last_day = cut_before_last_load_day(raw_dir, args.format, before_dir)
+            print(f"[benchmark] daily: the export before {last_day} in {before_dir}", file=sys.stderr, flush=True)
+            daily_env = {**env, "ECOMOPS_WAREHOUSE": str(work / "daily.duckdb"),
+                         "DBT_TARGET_PATH": str(work / "target_daily")}
+            before_vars = json.dumps({"raw_dir": str(before_dir), "raw_format": args.format})
+            full_vars = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
+            excluded = ["--exclude", "resource_type:unit_test", "resource_type:seed"]
+            result.steps.append(_timed("dbt seed (reference, daily)", [str(bin_dir / "dbt"), "seed", "--select",
+                                                                        "path:seeds/reference", "--vars",
+                                                                        before_vars], daily_env))
+            result.steps.append(_timed("dbt build (the day before, from scratch)",
+                                       [str(bin_dir / "dbt"), "build", "--vars", before_vars, *excluded], daily_env))
+            result.steps.append(_timed(f"dbt build (increment: loads of {last_day})",
+                                       [str(bin_dir / "dbt"), "build", "--vars", full_vars, *excluded], daily_env))
         if not args.skip_build:
             vars_json = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
             command = [str(bin_dir / "dbt"), "build", "--vars", vars_json,
@@ -179,6 +227,9 @@ def run(args: argparse.Namespace) -> int:
                                          "--format", args.format, "--warehouse", str(work / "warehouse.duckdb"),
                                          "--out", str(work / "floor.duckdb"), "--json", str(floor_json)], env)
                 result.steps.append(floor)
+                increments = [step for step in result.steps if step.name.startswith("dbt build (increment")]
+                if increments and increments[0].returncode == 0:
+                    result.daily_to_full = round(increments[0].seconds / max(build.seconds, 0.01), 3)
                 if floor.returncode == 0:
                     measured = json.loads(floor_json.read_text(encoding="utf-8"))
                     result.floor_read_seconds = measured["read_seconds"]

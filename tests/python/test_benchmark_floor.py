@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import REPO
-from ecomops.benchmark import slowest_nodes
+from ecomops.benchmark import cut_before_last_load_day, slowest_nodes
 from ecomops.floor import measure
 
 SEEDS = REPO / "seeds" / "raw"
@@ -64,3 +64,29 @@ def test_slowest_nodes_are_the_longest_executions(tmp_path: pathlib.Path) -> Non
     ]}), encoding="utf-8")
     assert slowest_nodes(run_results, 2) == [["model.b", 9.88], ["model.d", 3.5]]
     assert slowest_nodes(tmp_path / "missing.json") == []
+
+
+def test_the_day_before_holds_every_row_loaded_before_the_last_load_day(tmp_path: pathlib.Path) -> None:
+    """--daily cuts the export at the last Asia/Shanghai load day: counted
+    here with the csv module and datetime, independently of DuckDB."""
+    import datetime as dt
+
+    def shanghai_day(text: str) -> dt.date | None:
+        try:
+            stamp = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return (stamp + dt.timedelta(hours=8)).date()
+
+    days = {}
+    for path in sorted(SEEDS.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            days[path.stem] = [shanghai_day(row["loaded_at"]) for row in csv.DictReader(handle)]
+    last_day = max(day for values in days.values() for day in values if day)
+    assert cut_before_last_load_day(SEEDS, "csv", tmp_path) == last_day.isoformat()
+    for entity, values in days.items():
+        expected = sum(1 for day in values if day is None or day < last_day)
+        assert _csv_rows(tmp_path / f"{entity}.csv") == expected, entity
+    assert sum(_csv_rows(tmp_path / f"{entity}.csv") for entity in days) < sum(len(v) for v in days.values())
