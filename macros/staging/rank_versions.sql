@@ -29,6 +29,8 @@
         {%- do key_matches.append(relation ~ '.' ~ column ~ ' = key_counts.' ~ column) -%}
         {%- do key_counts_keys.append(relation ~ '.' ~ column) -%}
     {%- endfor -%}
+    {%- set single_row_keys = 'select ' ~ key_counts_keys | join(', ') ~ ' from ' ~ relation
+        ~ ' group by ' ~ key_counts_keys | join(', ') ~ ' having count(*) = 1' -%}
     {#- Most keys have one raw row: they need no window. Rows of keys with
         several rows, and rows without a key, are ranked by the windows.
         Every row of a key goes the same way, so the ranks are those the
@@ -55,12 +57,7 @@
             cast(1 as bigint) as copy_number,
             false as has_conflicting_versions
         from {{ relation }}
-        inner join (
-            select {{ key_counts_keys | join(', ') }}
-            from {{ relation }}
-            group by {{ key_counts_keys | join(', ') }}
-            having count(*) = 1
-        ) as key_counts
+        inner join ({{ single_row_keys }}) as key_counts
             on {{ key_matches | join(' and ') }}
 
         union all
@@ -93,12 +90,7 @@
             from (
                 select {{ relation }}.*
                 from {{ relation }}
-                left join (
-                    select {{ key_counts_keys | join(', ') }}
-                    from {{ relation }}
-                    group by {{ key_counts_keys | join(', ') }}
-                    having count(*) = 1
-                ) as key_counts
+                left join ({{ single_row_keys }}) as key_counts
                     on {{ key_matches | join(' and ') }}
                 where key_counts.{{ key_columns[0] }} is null
             ) as several
