@@ -39,6 +39,11 @@ class Campaign:
     target_roi: float = 3.0         # GMV / (tied spend + coupons + points) it is calibrated to
     coupon: tuple[int, int] | None = None  # (threshold, value) in yuan, issued to visitors
     coupon_share: float = 0.0       # share of its visitors who claim the coupon
+    # Targeted coupon campaigns: offered by message to an audience instead of visitors.
+    audience: str | None = None     # "private_community" (社群) or "members" (>= 500 yuan paid before it)
+    offer_share: float = 0.0        # share of the audience the offer is sent to
+    claim_share: float = 0.0        # share of the offered who claim the coupon
+    redeem_target: float = 0.0      # share of claimed coupons used (the audience is chosen by intent)
 
 
 def _d(year: int, month: int, day: int) -> dt.date:
@@ -98,9 +103,18 @@ def _campaign_specs() -> list[Campaign]:
                  coupon=(150, 30), coupon_share=0.35),
         Campaign("2026 春季会员积分赛", "points_race", _d(2026, 3, 9), _d(2026, 3, 22), 11_000,
                  purchase_lift=1.2, order_share=0.55, discount_rate=0.03, target_roi=2.8),
+        # Targeted coupons (the reports: a community coupon claimed by 89% and redeemed by
+        # 62%; a 满599减200 coupon used by only 29% because its threshold was too high).
+        Campaign("2025 会员大额券", "member_coupon", _d(2025, 11, 1), _d(2026, 2, 28), 15_000,
+                 target_roi=3.0, coupon=(599, 200), audience="members", offer_share=0.5,
+                 claim_share=0.7, redeem_target=0.29),
+        Campaign("2026 私域社群专享券", "community_coupon", _d(2026, 4, 1), _d(2026, 4, 30), 6_000,
+                 target_roi=3.0, coupon=(99, 15), audience="private_community", offer_share=0.6,
+                 claim_share=0.89, redeem_target=0.62),
     ]
-    # Ids follow the start date (then the name), so they are small and stable.
-    specs.sort(key=lambda campaign: (campaign.start, campaign.name))
+    # Ids follow the start date (then the name), so they are small and stable; the
+    # targeted coupon campaigns, added later, come after the others.
+    specs.sort(key=lambda campaign: (campaign.audience is not None, campaign.start, campaign.name))
     return specs
 
 
@@ -113,7 +127,7 @@ MOTHERS_DAY = (_d(2025, 5, 11),)
 # Campaign types that win when several campaigns run on the same day.
 TYPE_PRIORITY = {
     "new_user_week": 0, "flash_discount_night": 1, "festival": 2, "points_race": 3,
-    "member_day": 4, "weekend_flash_sale": 5, "referral": 6,
+    "member_day": 4, "weekend_flash_sale": 5, "referral": 6, "community_coupon": 7, "member_coupon": 8,
 }
 
 

@@ -20,6 +20,7 @@ from .behaviour import Sessions
 from .calendar import Calendar
 from .experiments import PUSH_DAYS, Assignment
 from .logistics import Shipments
+from .marketing import Offers
 from .orders import Orders
 from .recall import Recall
 from .timeutil import DAY, HOUR, MINUTE, NULL, day_index
@@ -266,7 +267,8 @@ class Messages:
 
 
 def build_messages(rng: np.random.Generator, users: Users, calendar: Calendar, recall: Recall,
-                   assignment: Assignment, shipments: Shipments, orders: Orders, end_l: int) -> Messages:
+                   assignment: Assignment, shipments: Shipments, orders: Orders, offers: Offers,
+                   end_l: int) -> Messages:
     """Recall steps, experiment pushes, campaign promotions and logistics notices."""
     parts: list[dict[str, np.ndarray]] = []
 
@@ -302,7 +304,7 @@ def build_messages(rng: np.random.Generator, users: Users, calendar: Calendar, r
             add(assignment.user[members], 1, 3, -1, sent, clicks(np.ones(len(members), dtype=np.int64), sent))
     # Campaign promotions on the first day of campaigns with a clear window.
     for index, campaign in enumerate(calendar.campaigns):
-        if campaign.campaign_type in ("member_day", "weekend_flash_sale", "referral"):
+        if campaign.campaign_type in ("member_day", "weekend_flash_sale", "referral") or campaign.audience:
             continue
         start_day = calendar.campaign_start[index]
         if start_day >= calendar.n_days:
@@ -313,6 +315,10 @@ def build_messages(rng: np.random.Generator, users: Users, calendar: Calendar, r
         channel = rng.choice(3, size=len(chosen), p=[0.4, 0.4, 0.2])
         sent = send_l + rng.integers(0, 2 * HOUR, size=len(chosen))
         add(chosen, channel, 3, index, sent, clicks(channel, sent))
+    # Targeted coupon offers (WeCom to the community, app push to members); see marketing.Offers.
+    offer_channel = np.where(offers.campaign >= 0, np.array([2 if calendar.campaigns[c].audience == "private_community"
+                                                             else 1 for c in offers.campaign], dtype=np.int64), 1)
+    add(offers.user, offer_channel, 3, offers.campaign, offers.sent_l, clicks(offer_channel, offers.sent_l))
     # Logistics notices: delay notices for parcels not delivered by the promise.
     late = (shipments.delivered_l == NULL) | (shipments.delivered_l > shipments.promised_l)
     idx = np.nonzero(late)[0]

@@ -17,18 +17,29 @@ import numpy as np
 
 from .behaviour import Sessions
 from .calendar import Calendar
-from .channels import IMPRESSIONS_PER_YUAN, PAID_CHANNELS, TARGET_ROI
+from .channels import CH, IMPRESSIONS_PER_YUAN, PAID_CHANNELS, TARGET_ROI
 from .experiments import COUPON, Assignment
 from .orders import Orders
 from .recall import Recall
-from .timeutil import DAY, NULL
+from .timeutil import DAY, HOUR, MINUTE, NULL
 from .users import Users
 
-REDEEM_PROBABILITY = {"new_user_week": 0.85, "referral": 0.7, "campaign": 0.75, "recall": 0.6, "experiment": 0.75}
+REDEEM_PROBABILITY = {"new_user_week": 0.85, "referral": 0.7, "campaign": 0.75, "recall": 0.6, "experiment": 0.75,
+                      "offer": 0.95}
+MEMBER_FROM_CENTS = 50_000    # a "members" audience: 500 yuan paid before the offer
 RECALL_COUPON = (0, 10)
 REFERRAL_CAC_YUAN = 5.0
 SPEND_FLOOR_YUAN = 10.0
 ROI_WOBBLE = 0.16             # weekly log-sd of a channel's ROI around its target
+
+
+@dataclass
+class Offers:
+    """Targeted coupon offers (one message each); the claimed ones are coupons."""
+
+    user: np.ndarray
+    campaign: np.ndarray          # campaign index
+    sent_l: np.ndarray
 
 
 @dataclass
@@ -43,15 +54,55 @@ class Coupons:
     expires_l: np.ndarray
     redeemed_order: np.ndarray    # order index or -1
     source: np.ndarray            # index into COUPON_SOURCES
+    offers: Offers
 
 
-COUPON_SOURCES = ("new_user_week", "referral", "campaign", "recall", "experiment")
+COUPON_SOURCES = ("new_user_week", "referral", "campaign", "recall", "experiment", "offer")
+
+
+def _offer(rng: np.random.Generator, users: Users, calendar: Calendar, orders: Orders, index: int,
+           real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Who a targeted campaign offers its coupon to, and when (local seconds).
+
+    The audience (community users, or members: 500 yuan paid before the offer)
+    is chosen by intent, as a CRM tool picks users who browse before they buy:
+    enough of the offered have a qualifying paid order in the campaign window
+    that the claimed coupons are used at the campaign's ``redeem_target``.
+    """
+    campaign = calendar.campaigns[index]
+    start, end = calendar.campaign_start[index], calendar.campaign_end[index]
+    send_l = start * DAY + 10 * HOUR
+    if start >= calendar.n_days:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pool = real & (users.reg_l < send_l)
+    paid = orders.clean & orders.is_paid & (orders.user >= 0)
+    if campaign.audience == "private_community":
+        pool &= users.channel == CH["private_community"]
+    else:
+        before = paid & (orders.paid_l < send_l)
+        spent = np.bincount(orders.user[before], weights=orders.paid_cents[before], minlength=users.n)
+        pool &= spent >= MEMBER_FROM_CENTS
+    audience = np.nonzero(pool)[0]
+    threshold = max(campaign.coupon[0], campaign.coupon[1] + 1) * 100
+    qualifying = paid & (orders.placed_l >= send_l + 6 * HOUR) & (orders.paid_l <= (end + 1) * DAY - 1) & \
+        (orders.goods_cents >= threshold)
+    intent = np.isin(audience, orders.user[qualifying])
+    # At most offer_share of the audience, and no more than its buyers in the window can carry at the target.
+    n_offer = min(int(round(campaign.offer_share * len(audience))),
+                  int(intent.sum() * REDEEM_PROBABILITY["offer"] / campaign.redeem_target))
+    n_intent = min(int(round(n_offer * campaign.redeem_target / REDEEM_PROBABILITY["offer"])), int(intent.sum()))
+    chosen = np.concatenate([
+        rng.choice(audience[intent], size=n_intent, replace=False),
+        rng.choice(audience[~intent], size=min(n_offer - n_intent, int((~intent).sum())), replace=False)])
+    chosen = np.sort(chosen)
+    return chosen, send_l + rng.integers(0, 2 * HOUR, size=len(chosen))
 
 
 def issue_coupons(rng: np.random.Generator, users: Users, calendar: Calendar, sessions: Sessions,
-                  recall: Recall, assignment: Assignment) -> Coupons:
-    """Issue every coupon (unredeemed yet)."""
+                  recall: Recall, assignment: Assignment, orders: Orders, offer_rng: np.random.Generator) -> Coupons:
+    """Issue every coupon (unredeemed yet); targeted offers draw on ``offer_rng``."""
     parts = []
+    offer_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(user, campaign, spec, issued, valid_days, source, expires=None):
         count = len(user)
@@ -65,6 +116,14 @@ def issue_coupons(rng: np.random.Generator, users: Users, calendar: Calendar, se
     real = ~users.is_test
     for index, campaign in enumerate(calendar.campaigns):
         if campaign.coupon is None:
+            continue
+        if campaign.audience:
+            offered, sent_l = _offer(offer_rng, users, calendar, orders, index, real)
+            offer_parts.append((offered, np.full(len(offered), index, dtype=np.int64), sent_l))
+            claimed = offer_rng.random(len(offered)) < campaign.claim_share
+            end_l = (calendar.campaign_end[index] + 1) * DAY - 1
+            add(offered[claimed], index, campaign.coupon,
+                sent_l[claimed] + offer_rng.integers(MINUTE, 6 * HOUR, size=int(claimed.sum())), 0, "offer", end_l)
             continue
         if campaign.campaign_type in ("new_user_week", "referral"):
             holders = np.nonzero((users.campaign == index) & real)[0]
@@ -92,7 +151,9 @@ def issue_coupons(rng: np.random.Generator, users: Users, calendar: Calendar, se
     merged = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     order = np.lexsort((merged["user"], merged["issued_l"]))
     merged = {key: values[order] for key, values in merged.items()}
-    return Coupons(redeemed_order=np.full(len(merged["user"]), -1, dtype=np.int64), **merged)
+    offers = Offers(*(np.concatenate([part[i] for part in offer_parts] or [np.zeros(0, np.int64)])
+                      for i in range(3)))
+    return Coupons(redeemed_order=np.full(len(merged["user"]), -1, dtype=np.int64), offers=offers, **merged)
 
 
 def redeem_coupons(rng: np.random.Generator, coupons: Coupons, orders: Orders, calendar: Calendar) -> None:
@@ -105,7 +166,13 @@ def redeem_coupons(rng: np.random.Generator, coupons: Coupons, orders: Orders, c
     willing = rng.random(len(coupons.user)) < np.array([REDEEM_PROBABILITY[s] for s in COUPON_SOURCES])[coupons.source]
     taken = np.zeros(len(orders.order_id), dtype=bool)
     pending = willing.copy()
-    for step in range(3):
+    # A holder looks at its next 3 orders; a targeted offer's holder at every order in the validity.
+    offer = coupons.source == COUPON_SOURCES.index("offer")
+    for step in range(len(by_user)):
+        if step == 3:
+            pending &= offer
+        if not pending.any():
+            break
         position = start + step
         valid = pending & (position < len(by_user))
         candidate = np.where(valid, by_user[np.minimum(position, len(by_user) - 1)], -1)

@@ -111,7 +111,7 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
 
     orders, rate = build_orders(rng("orders"), users, calendar, purchases, placements, assignment, DEFECT_RATES)
     items = build_items(rng("items"), users, orders, rate)
-    coupons = issue_coupons(rng("coupons"), users, calendar, sessions, recall, assignment)
+    coupons = issue_coupons(rng("coupons"), users, calendar, sessions, recall, assignment, orders, rng("offers"))
     redeem_coupons(rng("redeem"), coupons, orders, calendar)
     ledger, redeemed_by_order = build_points(rng("points"), users, calendar, sessions, orders, end_l)
     shipments = build_shipments(rng("shipments"), orders, end_l)
@@ -119,7 +119,8 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     status, last_change = order_status(orders, shipments, returns, end_l)
     progress.step("orders + lines + logistics", len(orders.order_id))
     tiers = build_tiers(rng("tiers"), users, orders, end_l)
-    messages = build_messages(rng("messages"), users, calendar, recall, assignment, shipments, orders, end_l)
+    messages = build_messages(rng("messages"), users, calendar, recall, assignment, shipments, orders,
+                              coupons.offers, end_l)
     spend = build_spend(rng("spend"), users, calendar, orders, coupons, redeemed_by_order)
     paid = np.nonzero(orders.clean & orders.is_paid)[0]
     interactions = build_interactions(rng("interactions"), users.n, sessions, events, ledger, orders.user[paid],
@@ -455,7 +456,7 @@ def _frames(seed, users, calendar, sessions, events, interactions, orders, statu
 
 
 _CAMPAIGN_TYPES = ("new_user_week", "points_race", "flash_discount_night", "member_day",
-                   "weekend_flash_sale", "referral", "festival")
+                   "weekend_flash_sale", "referral", "festival", "community_coupon", "member_coupon")
 
 
 def _type_code(name: str) -> int:

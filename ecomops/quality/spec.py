@@ -86,9 +86,10 @@ CATEGORIES = _descriptive("gift_box", "beauty", "home", "snacks")
 EVENT_TYPES = ("login", "page_view", "search", "add_to_cart", "share", "comment", "like", "check_in")
 MESSAGE_CHANNELS = ("sms", "push", "wecom", "phone")
 # new_user_week 新人福利周, points_race 会员积分赛, flash_discount_night 限时折扣夜,
-# member_day 会员日, weekend_flash_sale 周末闪购, referral 推荐有礼, festival 节日大促
+# member_day 会员日, weekend_flash_sale 周末闪购, referral 推荐有礼, festival 节日大促,
+# community_coupon 私域社群专享券, member_coupon 会员专享券
 CAMPAIGN_TYPES = _descriptive("new_user_week", "points_race", "flash_discount_night", "member_day",
-                              "weekend_flash_sale", "referral", "festival")
+                              "weekend_flash_sale", "referral", "festival", "community_coupon", "member_coupon")
 CARRIERS = _descriptive("sf", "jd", "yto", "zto", "ems")
 RETURN_REASONS = _descriptive("late_delivery", "quality", "wrong_size_shade", "not_as_described", "changed_mind")
 POINTS_REASONS = _descriptive("purchase", "check_in", "share", "order_redemption", "year_end_expiry")
@@ -1075,15 +1076,16 @@ COUPONS: tuple[Suite, ...] = (
                       "coupons_redeemed_after_expiry", "mean_days_to_redeem", "median_days_to_redeem",
                       "max_days_to_redeem", "coupons_redeemed_within_7d", "redeemed_face_value_cny",
                       "coupon_cost_cny", "paid_orders", "redeemed_order_gmv_cny", "gmv_per_coupon_cost",
-                      "discount_depth"),
+                      "discount_depth", "campaign_users_offered", "campaign_offered_users_claimed"),
         positive=("discount_value_cny", "coupons_issued"),
-        rates=("redemption_rate",),
+        rates=("redemption_rate", "campaign_claim_rate"),
         sets={"campaign_type": CAMPAIGN_TYPES},
         ordered=(("last_issued_date", "first_issued_date"), ("coupons_issued", "coupons_redeemed"),
                  ("coupons_redeemed", "coupons_redeemed_after_expiry"),
                  ("coupons_redeemed", "coupons_redeemed_within_7d"),
                  ("max_days_to_redeem", "median_days_to_redeem"), ("max_days_to_redeem", "mean_days_to_redeem"),
-                 ("paid_orders", "coupons_redeemed")),
+                 ("paid_orders", "coupons_redeemed"),
+                 ("campaign_users_offered", "campaign_offered_users_claimed")),
         calibration=Calibration(
             means=(Mean("redemption_rate", 0.05, 0.30,
                         "sample: 1.5% (recall 无门槛减10) to 38% (新人福利周 满99减20) per row, about 14% on average"),),

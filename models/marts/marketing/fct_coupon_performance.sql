@@ -2,7 +2,8 @@
     One row per campaign and coupon template (threshold x face value; the
     coupons no campaign issued form their own rows, campaign_id null):
     issued, redeemed, redemption rate, days to redeem, face value, cost and
-    the GMV of the orders that used them. Every coupon fact comes from
+    the GMV of the orders that used them, and the campaign's claim rate
+    (int_campaign_coupon_offers). Every coupon fact comes from
     int_coupon_redemptions, the one definition of redemption and coupon
     cost. Definitions in _marketing__models.yml.
 -#}
@@ -15,6 +16,10 @@ coupon_redemptions as (
 
 campaigns as (
     select * from {{ ref('stg_marketing__campaigns') }}
+),
+
+campaign_offers as (
+    select * from {{ ref('int_campaign_coupon_offers') }}
 ),
 
 keyed as (
@@ -115,12 +120,18 @@ final as (
         cast(aggregated.paid_orders as bigint) as paid_orders,
         cast(aggregated.redeemed_order_gmv_cny as decimal(18, 2)) as redeemed_order_gmv_cny,
         {{ marketing_ratio('aggregated.redeemed_order_gmv_cny', 'aggregated.coupon_cost_cny', 4) }}
-            as gmv_per_coupon_cost
+            as gmv_per_coupon_cost,
+        campaign_offers.users_offered as campaign_users_offered,
+        campaign_offers.offered_users_claimed as campaign_offered_users_claimed,
+        {{ marketing_ratio('campaign_offers.offered_users_claimed', 'campaign_offers.users_offered', 4) }}
+            as campaign_claim_rate
     from aggregated
     left join median_days
         on aggregated.coupon_performance_id = median_days.coupon_performance_id
     left join campaigns
         on aggregated.campaign_id = campaigns.campaign_id
+    left join campaign_offers
+        on aggregated.campaign_id = campaign_offers.campaign_id
 )
 
 select * from final

@@ -73,7 +73,7 @@ repaired as (
         case
             when typed.raw_campaign_type in (
                     'new_user_week', 'points_race', 'flash_discount_night', 'member_day',
-                    'weekend_flash_sale', 'referral', 'festival'
+                    'weekend_flash_sale', 'referral', 'festival', 'community_coupon', 'member_coupon'
                 )
                 then typed.raw_campaign_type
             else 'unknown'
