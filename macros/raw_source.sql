@@ -126,14 +126,18 @@
 {#- The column names of a CSV file: its first line, split on the delimiter,
     trimmed and unquoted (read as one text column, so nothing is sniffed;
     the column separator given is the control character 0x1F, unit
-    separator, which no export contains). -#}
+    separator, which no export contains). The serial reader (parallel =
+    false) is what makes `limit 1` the file's first line: with
+    preserve_insertion_order off (the profile's default) the parallel reader
+    returns whichever line a thread reaches first, which on files of a few
+    MB is a data row. -#}
 {% macro raw_csv_header(path) -%}
     {%- set delimiter = var('raw_csv_delimiter', ',') -%}
     {%- set quote = var('raw_csv_quote', '"') -%}
     {%- set first = run_query(
         "select line from read_csv('" ~ path | replace("'", "''") ~ "', header = false, auto_detect = false,"
         ~ " columns = {'line': 'VARCHAR'}, delim = '', quote = '', escape = '',"
-        ~ " encoding = '" ~ var('raw_csv_encoding', 'utf-8') ~ "', ignore_errors = true) limit 1"
+        ~ " encoding = '" ~ var('raw_csv_encoding', 'utf-8') ~ "', ignore_errors = true, parallel = false) limit 1"
     ) -%}
     {%- set names = [] -%}
     {%- if first.rows | length > 0 and first.rows[0][0] is not none -%}

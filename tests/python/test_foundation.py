@@ -245,3 +245,27 @@ def test_raw_dir_parity(tmp_path: pathlib.Path) -> None:
             different.append(f"{relation}: {both_ways}")
     con.close()
     assert not different, "seeds and raw_dir builds differ: " + "; ".join(different)
+
+
+def test_the_csv_header_is_the_first_line_of_a_large_file(tmp_path: pathlib.Path) -> None:
+    """raw_csv_header reads a file's first line even where DuckDB reads it in
+    parallel chunks. With preserve_insertion_order off (the profile's default)
+    a parallel `limit 1` returned a data line of a 12 MB events file as its
+    header (seen on a two-block generated export: the build then failed in
+    base_tracking__events). The file here is the sample's events twice over;
+    the macro is called 20 times in one session, and every call must give the
+    header the file starts with."""
+    lines = (RAW / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    big = tmp_path / "events.csv"
+    big.write_text("".join(lines + lines[1:]), encoding="utf-8")
+    assert big.stat().st_size > 10_000_000
+    expected = "|".join(lines[0].strip().split(","))
+    calls = 20
+    query = ("select '{% if execute %}{% for i in range(" + str(calls) + ") %}{{ raw_csv_header('"
+             + str(big) + "') | join('|') }};{% endfor %}{% endif %}' as header")
+    result = run_dbt(["show", "--inline", query, "--output", "json", "--quiet"], tmp_path / "wh.duckdb",
+                     tmp_path / "target")
+    shown = json.loads(result.stdout[result.stdout.index("{"):])["show"][0]["header"]
+    headers = shown.rstrip(";").split(";")
+    assert len(headers) == calls
+    assert [header for header in headers if header != expected] == []
