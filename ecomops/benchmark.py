@@ -57,6 +57,8 @@ class Result:
     cpus: int
     memory_gb: float = 0.0
     duckdb_memory_limit: str = ""
+    # The generator's --block-scale: users simulated in blocks of at most this scale.
+    block_scale: float = 0.0
     steps: list[Step] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     # The floor (ecomops/floor.py) and the build's multiple of it.
@@ -78,6 +80,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="raw file format written and read (default parquet)")
     parser.add_argument("--workdir", type=pathlib.Path, default=None,
                         help="where raw files and the warehouse go (default: a temporary directory, removed after)")
+    parser.add_argument("--block-scale", type=float, default=None, metavar="S",
+                        help="the generator's --block-scale (default: the generator's, 250)")
     parser.add_argument("--skip-build", action="store_true",
                         help="only time the generator")
     parser.add_argument("--daily", action="store_true",
@@ -181,11 +185,15 @@ def run(args: argparse.Namespace) -> int:
         DBT_TARGET_PATH=str(work / "target"),
         DBT_LOG_PATH=str(work / "logs"),
     )
+    from ecomops.generate.pipeline import BLOCK_SCALE
+
+    result.block_scale = BLOCK_SCALE if args.block_scale is None else args.block_scale
     try:
         step = _timed(
             "generate",
             [sys.executable, "-m", "ecomops", "generate", "--scale", str(args.scale), "--seed",
-             str(args.seed), "--format", args.format, "--out", str(raw_dir)],
+             str(args.seed), "--format", args.format, "--out", str(raw_dir),
+             "--block-scale", str(result.block_scale)],
             env,
         )
         result.steps.append(step)

@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies the number of users (~3,000 at 1.0); everything else follows")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    parser.add_argument("--block-scale", type=float, default=None, metavar="S",
+                        help="simulate users in blocks of at most this scale, each written before the next, "
+                             "so memory stays bounded (default: 250, about 1.25 million orders and 6 GB a block)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -30,7 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from .pipeline import generate
 
     try:
-        generate(Path(args.out), fmt=args.format, scale=args.scale, seed=args.seed, quiet=args.quiet)
+        from .pipeline import BLOCK_SCALE
+
+        block_scale = BLOCK_SCALE if getattr(args, "block_scale", None) is None else args.block_scale
+        generate(Path(args.out), fmt=args.format, scale=args.scale, seed=args.seed, quiet=args.quiet,
+                 block_scale=block_scale)
     except (ContractError, ValueError) as error:
         import sys
 

@@ -213,9 +213,24 @@ class Spend:
     impressions: np.ndarray       # NULL where not reported
 
 
-def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orders: Orders,
-                coupons: Coupons, points_redeemed_by_order: np.ndarray) -> Spend:
-    """Daily spend per channel from attributed GMV and target ROI, plus campaign-tied rows."""
+@dataclass
+class SpendInputs:
+    """What channel spend is sized on; additive, so blocks of users can be summed."""
+
+    gmv: np.ndarray               # (channels, days): GMV of clean paid orders by channel and paid day, yuan
+    campaign_gmv: np.ndarray      # per campaign: GMV of its clean paid orders placed in its window, yuan
+    coupon_cost: np.ndarray       # per campaign: face value of its redeemed coupons, yuan
+    points_cost: np.ndarray       # per campaign: points redeemed on those orders x 0.01, yuan
+    referred: np.ndarray          # per campaign: real users it acquired
+
+    def __add__(self, other: "SpendInputs") -> "SpendInputs":
+        return SpendInputs(*(getattr(self, name) + getattr(other, name)
+                             for name in ("gmv", "campaign_gmv", "coupon_cost", "points_cost", "referred")))
+
+
+def spend_inputs(users: Users, calendar: Calendar, orders: Orders, coupons: Coupons,
+                 points_redeemed_by_order: np.ndarray) -> SpendInputs:
+    """GMV per channel and day, and per campaign its GMV, coupon and points cost and referred users."""
     n_days = calendar.n_days
     n_channels = len(PAID_CHANNELS)
     ok = orders.clean & orders.is_paid & (orders.channel < n_channels)
@@ -223,6 +238,32 @@ def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orde
     paid_day = orders.paid_l[ok] // DAY
     in_span = paid_day < n_days
     np.add.at(gmv, (orders.channel[ok][in_span], paid_day[in_span]), orders.paid_cents[ok][in_span] / 100)
+    n_campaigns = len(calendar.campaigns)
+    campaign_gmv, coupon_cost, points_cost = np.zeros(n_campaigns), np.zeros(n_campaigns), np.zeros(n_campaigns)
+    referred = np.zeros(n_campaigns, dtype=np.int64)
+    paid_clean = orders.clean & orders.is_paid
+    day = orders.placed_l // DAY
+    for index in range(n_campaigns):
+        lo, hi = calendar.campaign_start[index], min(calendar.campaign_end[index], n_days - 1)
+        mine = paid_clean & (orders.campaign == index) & (day >= lo) & (day <= hi)
+        campaign_gmv[index] = orders.paid_cents[mine].sum() / 100
+        coupon_cost[index] = coupons.value_cents[(coupons.campaign == index) & (coupons.redeemed_order >= 0)].sum() / 100
+        points_cost[index] = points_redeemed_by_order[mine].sum() * 0.01
+        referred[index] = ((users.campaign == index) & ~users.is_test).sum()
+    return SpendInputs(gmv, campaign_gmv, coupon_cost, points_cost, referred)
+
+
+def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orders: Orders,
+                coupons: Coupons, points_redeemed_by_order: np.ndarray) -> Spend:
+    """Daily spend per channel from attributed GMV and target ROI, plus campaign-tied rows."""
+    return spend_from_inputs(rng, calendar, spend_inputs(users, calendar, orders, coupons, points_redeemed_by_order))
+
+
+def spend_from_inputs(rng: np.random.Generator, calendar: Calendar, inputs: SpendInputs) -> Spend:
+    """Channel spend rows from :class:`SpendInputs` (of one block of users, or of all blocks summed)."""
+    n_days = calendar.n_days
+    n_channels = len(PAID_CHANNELS)
+    gmv = inputs.gmv
 
     # Weekly GMV (weeks start on Monday), smoothed over three weeks.
     week = (np.arange(n_days) + calendar.weekday[0]) // 7
@@ -246,22 +287,15 @@ def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orde
 
     # Campaign-tied spend: what the campaign's ROI target leaves after coupons and points.
     rows_day, rows_channel, rows_campaign, rows_cents = [], [], [], []
-    paid_clean = orders.clean & orders.is_paid
     for index, campaign in enumerate(calendar.campaigns):
         lo, hi = calendar.campaign_start[index], min(calendar.campaign_end[index], n_days - 1)
         if lo >= n_days:
             continue
-        mine = paid_clean & (orders.campaign == index)
-        day = orders.placed_l // DAY
-        mine &= (day >= lo) & (day <= hi)
-        campaign_gmv = orders.paid_cents[mine].sum() / 100
-        coupon_cost = coupons.value_cents[(coupons.campaign == index) & (coupons.redeemed_order >= 0)].sum() / 100
-        points_cost = points_redeemed_by_order[mine].sum() * 0.01
         if campaign.campaign_type == "referral":
-            referred = ((users.campaign == index) & ~users.is_test).sum()
-            tied_total = REFERRAL_CAC_YUAN * referred
+            tied_total = REFERRAL_CAC_YUAN * inputs.referred[index]
         else:
-            tied_total = campaign_gmv / campaign.target_roi - coupon_cost - points_cost
+            tied_total = (inputs.campaign_gmv[index] / campaign.target_roi - inputs.coupon_cost[index]
+                          - inputs.points_cost[index])
         if tied_total <= 0:
             continue
         days = np.nonzero(calendar.active[index, lo:hi + 1])[0] + lo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .experiments import EXPERIMENT_ID, SIDE_EXPERIMENTS, assign, assign_side, o
 from .frame import Cat, Frame
 from .interactions import build_interactions
 from .logistics import CARRIERS, ORDER_STATUSES, RETURN_REASONS, build_returns, build_shipments, order_status
-from .marketing import build_spend, issue_coupons, redeem_coupons
+from .marketing import SpendInputs, issue_coupons, redeem_coupons, spend_from_inputs, spend_inputs
 from .orders import CATEGORIES, FRAUD, build_items, build_orders
 from .purchases import generate_purchases
 from .recall import simulate_recall
@@ -56,16 +57,47 @@ def _ids(index: np.ndarray) -> np.ndarray:
     return np.where(index >= 0, index + 1, NULL)
 
 
+# Users are simulated in blocks of at most this scale (about 750,000 users and
+# 1.25 million orders, ~6 GB of memory), so memory stays bounded at any scale.
+BLOCK_SCALE = 250.0
+
+# The id columns of each entity and the id space each belongs to. Blocks after
+# the first shift every id of a space past the largest the earlier blocks used
+# (orphan references included), so ids stay unique and references stay right.
+ID_COLUMNS: dict[str, dict[str, str]] = {
+    "users": {"user_id": "user", "referrer_user_id": "user"},
+    "events": {"event_id": "event", "user_id": "user", "session_id": "session"},
+    "orders": {"order_id": "order", "user_id": "user", "coupon_id": "coupon"},
+    "order_items": {"order_item_id": "order_item", "order_id": "order"},
+    "shipments": {"shipment_id": "shipment", "order_id": "order"},
+    "returns": {"return_id": "return", "order_id": "order"},
+    "coupons": {"coupon_id": "coupon", "user_id": "user", "redeemed_order_id": "order"},
+    "points_ledger": {"entry_id": "entry", "user_id": "user", "order_id": "order"},
+    "member_tiers": {"tier_change_id": "tier_change", "user_id": "user"},
+    "messages": {"message_id": "message", "user_id": "user"},
+    "experiments": {"assignment_id": "assignment", "user_id": "user"},
+}
+
+
 def generate(out_dir: Path, fmt: str = "csv", scale: float = 1.0, seed: int = 42,
-             quiet: bool = False) -> dict[str, int]:
-    """Generate all 13 raw entities into ``out_dir``; returns rows written per entity."""
+             quiet: bool = False, block_scale: float = BLOCK_SCALE) -> dict[str, int]:
+    """Generate all 13 raw entities into ``out_dir``; returns rows written per entity.
+
+    Up to ``block_scale`` the users are simulated as one population. Above it
+    they are simulated in equal blocks (seed, then seeds derived from it), each
+    written out before the next starts, with ids shifted to stay unique;
+    channel spend is sized once on the GMV of all blocks. The output is
+    byte-deterministic for a seed, scale and block scale.
+    """
     if scale <= 0:
         raise ValueError("--scale must be positive")
+    if block_scale <= 0:
+        raise ValueError("--block-scale must be positive")
     # numpy asks Linux for transparent huge pages on big arrays; on these machines the
     # synchronous compaction that triggers costs more than it saves (measured: -45% system time).
     hugepage = _set_hugepage(False)
     try:
-        return _generate(out_dir, fmt, scale, seed, quiet)
+        return _generate(out_dir, fmt, scale, seed, quiet, block_scale)
     finally:
         if hugepage is not None:
             _set_hugepage(hugepage)
@@ -81,14 +113,74 @@ def _set_hugepage(enabled: bool) -> bool | None:
     return None if setter is None else bool(setter(enabled))
 
 
-def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> dict[str, int]:
+def block_seed(seed: int, block: int) -> int:
+    """The seed of block ``block`` (block 0 keeps the seed itself)."""
+    if block == 0:
+        return seed
+    return int(np.random.SeedSequence([int(seed), block]).generate_state(1, dtype=np.uint32)[0])
+
+
+def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool, block_scale: float) -> dict[str, int]:
     contract = load_contract()
     progress = Progress(quiet=quiet)
+    n_blocks = max(1, math.ceil(scale / block_scale - 1e-9))
     if not quiet:
-        print(f"ecomops generate: seed={seed} scale={scale} format={fmt} -> {out_dir}", file=sys.stderr)
+        blocks = f" in {n_blocks} blocks of scale {scale / n_blocks:g}" if n_blocks > 1 else ""
+        print(f"ecomops generate: seed={seed} scale={scale}{blocks} format={fmt} -> {out_dir}", file=sys.stderr)
+    calendar = build_calendar()
+    written: dict[str, int] = {}
+    offsets = {space: 0 for columns in ID_COLUMNS.values() for space in columns.values()}
+    inputs: SpendInputs | None = None
+    output = Writer(Path(out_dir), fmt)
+    try:
+        for block in range(n_blocks):
+            if n_blocks > 1 and not quiet:
+                print(f"  block {block + 1} of {n_blocks}", file=sys.stderr, flush=True)
+            frames, block_inputs = _simulate(block_seed(seed, block), scale / n_blocks, calendar, progress,
+                                             with_spend=n_blocks == 1)
+            inputs = block_inputs if inputs is None else inputs + block_inputs
+            if n_blocks > 1:
+                _shift_ids(frames, offsets)
+            for entity, frame in frames.items():
+                if entity == "campaigns" and block > 0:
+                    continue
+                output.write_entity(entity, contract[entity], frame.to_arrow(contract[entity]),
+                                    append=entity in written)
+                written[entity] = written.get(entity, 0) + frame.n
+                progress.step(f"write {entity}", frame.n)
+        if n_blocks > 1 and inputs is not None:
+            spend = spend_from_inputs(rng_for(seed, "spend"), calendar, inputs)
+            frame = _spend_frame(rng_for(seed, "defects-spend"), spend)
+            output.write_entity("channel_spend", contract["channel_spend"], frame.to_arrow(contract["channel_spend"]))
+            written["channel_spend"] = frame.n
+            progress.step("write channel_spend (all blocks)", frame.n)
+    finally:
+        output.close()
+    if not quiet:
+        print(f"  {'total':<28}{sum(written.values()):>12,} rows  {progress.done():7.2f} s", file=sys.stderr)
+    return {entity: written[entity] for entity in contract if entity in written}
+
+
+def _shift_ids(frames: dict[str, Frame], offsets: dict[str, int]) -> None:
+    """Shift a block's ids past the earlier blocks' (NULL stays NULL); advance ``offsets``."""
+    largest = dict(offsets)
+    for entity, columns in ID_COLUMNS.items():
+        frame = frames[entity]
+        for column, space in columns.items():
+            values = np.asarray(frame[column], dtype=np.int64)
+            shifted = np.where(values == NULL, NULL, values + offsets[space])
+            frame[column] = shifted
+            present = shifted[shifted != NULL]
+            if len(present):
+                largest[space] = max(largest[space], int(present.max()))
+    offsets.update(largest)
+
+
+def _simulate(seed: int, scale: float, calendar, progress: Progress,
+              with_spend: bool) -> tuple[dict[str, Frame], SpendInputs]:
+    """One population of users: every entity's frame (channel spend only ``with_spend``)."""
     rng = lambda name: rng_for(seed, name)  # noqa: E731 - one stream per step
 
-    calendar = build_calendar()
     n_days = calendar.n_days
     end_l = n_days * DAY
     users = generate_users(rng("users"), calendar, scale)
@@ -121,7 +213,8 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     tiers = build_tiers(rng("tiers"), users, orders, end_l)
     messages = build_messages(rng("messages"), users, calendar, recall, assignment, shipments, orders,
                               coupons.offers, end_l)
-    spend = build_spend(rng("spend"), users, calendar, orders, coupons, redeemed_by_order)
+    inputs = spend_inputs(users, calendar, orders, coupons, redeemed_by_order)
+    spend = spend_from_inputs(rng("spend"), calendar, inputs) if with_spend else None
     paid = np.nonzero(orders.clean & orders.is_paid)[0]
     interactions = build_interactions(rng("interactions"), users.n, sessions, events, ledger, orders.user[paid],
                                       orders.paid_l[paid], end_l)
@@ -130,18 +223,7 @@ def _generate(out_dir: Path, fmt: str, scale: float, seed: int, quiet: bool) -> 
     frames = _frames(seed, users, calendar, sessions, events, interactions, orders, status, last_change, items, shipments,
                      returns, coupons, ledger, tiers, messages, spend, assignment, side)
     progress.step("defects + frames")
-    written: dict[str, int] = {}
-    output = Writer(Path(out_dir), fmt)
-    try:
-        for entity, frame in frames.items():
-            output.write_entity(entity, contract[entity], frame.to_arrow(contract[entity]))
-            written[entity] = frame.n
-            progress.step(f"write {entity}", frame.n)
-    finally:
-        output.close()
-    if not quiet:
-        print(f"  {'total':<28}{sum(written.values()):>12,} rows  {progress.done():7.2f} s", file=sys.stderr)
-    return written
+    return frames, inputs
 
 
 def _frames(seed, users, calendar, sessions, events, interactions, orders, status, last_change, items, shipments,
@@ -354,27 +436,9 @@ def _frames(seed, users, calendar, sessions, events, interactions, orders, statu
     frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
     frames["coupons"] = frame
 
-    # channel_spend
-    r = rng("spend")
-    frame = Frame({
-        "spend_date": spend.day.astype(np.int64),
-        "channel": Cat(spend.channel, PAID_CHANNELS + ("tiktok_ads",)),
-        "campaign_id": campaign_ids(spend.campaign),
-        "spend_amount": spend.cents,
-        "impressions": spend.impressions,
-        "loaded_at": (spend.day + 1) * DAY + 3 * HOUR + r.integers(0, HOUR, size=len(spend.day)),
-    })
-    unknown = dfx.clone(r, frame, rate["unknown_enum"], frame["campaign_id"] == NULL)
-    unknown["channel"] = Cat(np.full(unknown.n, len(PAID_CHANNELS)), PAID_CHANNELS + ("tiktok_ads",))
-    frame = frame.append(unknown)
-    count = dfx.count_for(rate["non_positive_spend"], frame.n)
-    idx = r.choice(frame.n, size=count, replace=False)
-    amount = frame["spend_amount"].copy()
-    amount[idx] = r.choice(np.array([0, -2_000, -10_000]), size=count)
-    frame["spend_amount"] = amount
-    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
-    frame["_campaign_sort"] = np.where(frame["campaign_id"] == NULL, -1, frame["campaign_id"])
-    frames["channel_spend"] = frame.sort(["spend_date", "channel", "_campaign_sort", "loaded_at"])
+    # channel_spend (sized on all blocks' GMV when users are simulated in blocks)
+    if spend is not None:
+        frames["channel_spend"] = _spend_frame(rng("spend"), spend)
 
     # points_ledger
     r = rng("points")
@@ -453,6 +517,31 @@ def _frames(seed, users, calendar, sessions, events, interactions, orders, statu
         frame = frame.append(more)
     frames["experiments"] = frame
     return frames
+
+
+def _spend_frame(r: np.random.Generator, spend) -> Frame:
+    """The channel_spend rows, with their defects (unknown channel, non-positive amounts, copies)."""
+    rate = DEFECT_RATES
+    campaign_ids = lambda index: _ids(index)  # noqa: E731
+    frame = Frame({
+        "spend_date": spend.day.astype(np.int64),
+        "channel": Cat(spend.channel, PAID_CHANNELS + ("tiktok_ads",)),
+        "campaign_id": campaign_ids(spend.campaign),
+        "spend_amount": spend.cents,
+        "impressions": spend.impressions,
+        "loaded_at": (spend.day + 1) * DAY + 3 * HOUR + r.integers(0, HOUR, size=len(spend.day)),
+    })
+    unknown = dfx.clone(r, frame, rate["unknown_enum"], frame["campaign_id"] == NULL)
+    unknown["channel"] = Cat(np.full(unknown.n, len(PAID_CHANNELS)), PAID_CHANNELS + ("tiktok_ads",))
+    frame = frame.append(unknown)
+    count = dfx.count_for(rate["non_positive_spend"], frame.n)
+    idx = r.choice(frame.n, size=count, replace=False)
+    amount = frame["spend_amount"].copy()
+    amount[idx] = r.choice(np.array([0, -2_000, -10_000]), size=count)
+    frame["spend_amount"] = amount
+    frame = dfx.add_duplicates(r, frame, rate["duplicate_other"])
+    frame["_campaign_sort"] = np.where(frame["campaign_id"] == NULL, -1, frame["campaign_id"])
+    return frame.sort(["spend_date", "channel", "_campaign_sort", "loaded_at"])
 
 
 _CAMPAIGN_TYPES = ("new_user_week", "points_race", "flash_discount_night", "member_day",

@@ -98,7 +98,12 @@ def strings(values: pa.Array | Sequence[str | None]) -> pa.Array:
 
 
 class Writer:
-    """Writes entities to ``<out>/<entity>.<csv|parquet>`` with one DuckDB connection."""
+    """Writes entities to ``<out>/<entity>.<csv|parquet>`` with one DuckDB connection.
+
+    An entity may be written in several parts (``append=True`` after the
+    first): CSV parts are appended without their header, Parquet parts become
+    further row groups of the same file, which is finished by :meth:`close`.
+    """
 
     def __init__(self, out_dir: Path, fmt: str) -> None:
         if fmt not in ("csv", "parquet"):
@@ -109,13 +114,17 @@ class Writer:
         self.con = duckdb.connect(":memory:")
         self.con.execute("set preserve_insertion_order = true")
         self.con.execute("set TimeZone = 'UTC'")
+        self.parquet: dict[str, pq.ParquetWriter] = {}
 
     def close(self) -> None:
+        for writer in self.parquet.values():
+            writer.close()
+        self.parquet.clear()
         self.con.close()
 
     def write_entity(self, entity: str, contract_columns: tuple[Column, ...],
-                     columns: dict[str, pa.Array]) -> Path:
-        """Write one entity; columns must be exactly the contract's."""
+                     columns: dict[str, pa.Array], append: bool = False) -> Path:
+        """Write one entity (or, with ``append``, a further part of it); columns must be exactly the contract's."""
         check_columns(entity, contract_columns, list(columns))
         arrays = [columns[column.name] for column in contract_columns]
         lengths = {len(array) for array in arrays}
@@ -132,18 +141,26 @@ class Writer:
                            "timestamp": pa.timestamp("us"), "date": pa.date32(), "boolean": pa.bool_(),
                            "decimal(18,2)": pa.decimal128(18, 2)}
             schema = pa.schema([(column.name, arrow_types[column.data_type]) for column in contract_columns])
-            pq.write_table(table.cast(schema), path, compression="snappy", row_group_size=1_000_000)
+            if not append:
+                if entity in self.parquet:
+                    self.parquet.pop(entity).close()
+                self.parquet[entity] = pq.ParquetWriter(path, schema, compression="snappy")
+            self.parquet[entity].write_table(table.cast(schema), row_group_size=1_000_000)
             return path
+        target = path.with_name(f"{entity}.part.{self.fmt}") if append else path
         self.con.register("entity_rows", table)
         try:
-            if self.fmt == "csv":
-                options = (
-                    "format csv, header true, delimiter ',', "
-                    "timestampformat '%Y-%m-%d %H:%M:%S', dateformat '%Y-%m-%d'"
-                )
-            else:
-                options = "format parquet, compression snappy, row_group_size 1000000"
-            self.con.execute(f"copy (select {select} from entity_rows) to '{path}' ({options})")
+            options = (
+                "format csv, header true, delimiter ',', "
+                "timestampformat '%Y-%m-%d %H:%M:%S', dateformat '%Y-%m-%d'"
+            )
+            self.con.execute(f"copy (select {select} from entity_rows) to '{target}' ({options})")
         finally:
             self.con.unregister("entity_rows")
+        if append:
+            with open(target, "rb") as part, open(path, "ab") as whole:
+                part.readline()  # the part's header
+                while chunk := part.read(1 << 24):
+                    whole.write(chunk)
+            target.unlink()
         return path
