@@ -16,7 +16,9 @@ preflight counts what staging will quarantine, with the same rule names:
 - money (decimal): optional sign, digits, optional decimal part ('12',
   '-3.5', '.5'); non-zero digits beyond the cent -> ``money_sub_cent``;
   below zero -> ``negative_amount``;
-- integers: optional sign and digits that fit the type; booleans and dates:
+- integers: optional sign and digits that fit the type, or such digits
+  with a fraction of zeros only ('17.0', pandas' spelling of a nullable
+  integer column: repaired to 17); booleans and dates:
   what DuckDB casts;
 - free text: a mainland mobile or ID-card number is masked in staging.
 """
@@ -27,6 +29,8 @@ OFFSET_TIMESTAMP_RE = r"[0-9]:[0-9]{2}([.][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2}
 NAIVE_TIMESTAMP_RE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$"
 MONEY_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
 INTEGER_RE = r"[+-]?[0-9]+"
+# Digits with a fraction of zeros only: the integer before the point.
+ZERO_FRACTION_RE = r"[+-]?[0-9]+[.]0*"
 # A mainland mobile number (1[3-9] + 9 digits) or an ID-card number
 # (18 digits, the last may be X, or the old 15 digits), not inside a longer
 # digit run.
@@ -112,7 +116,11 @@ def is_placeholder(utc: str) -> str:
 
 def integer_ok(v: str, data_type: str) -> str:
     def ok(text: str) -> str:
-        return f"(regexp_full_match({text}, {literal(INTEGER_RE)}) and try_cast({text} as {data_type}) is not null)"
+        return (
+            f"((regexp_full_match({text}, {literal(INTEGER_RE)}) and try_cast({text} as {data_type}) is not null)"
+            f" or (regexp_full_match({text}, {literal(ZERO_FRACTION_RE)})"
+            f" and try_cast(split_part({text}, '.', 1) as {data_type}) is not null))"
+        )
 
     return f"({ok(v)} or {ok(trimmed(v))})"
 

@@ -269,7 +269,9 @@ def planted_export(folder: pathlib.Path) -> pathlib.Path:
       the planted phone.
     orders (9 rows): paid_amount 1 sub-cent '12.345', 1 negative, 1 'abc',
       '12.3000' and '0.00' valid; list_amount 1 '1,234.50'; placed_at 1
-      placeholder 9999-12-31, 1 with a +08:00 offset on the data's first day.
+      placeholder 9999-12-31, 1 with a +08:00 offset on the data's first day;
+      campaign_id '3.0' (an integer with a zero fraction: valid) and
+      coupon_id '7.5' (not an integer: repaired to null).
     """
     folder.mkdir(parents=True, exist_ok=True)
     header, users = sample_rows("users", 8)
@@ -301,6 +303,8 @@ def planted_export(folder: pathlib.Path) -> pathlib.Path:
     orders[7]["list_amount"] = "1,234.50"
     # 23:30 at +08:00 is 15:30 UTC: Shanghai day 2025-01-02 (read as UTC it would be 2025-01-03).
     orders[8]["placed_at"] = "2025-01-02T23:30:00+08:00"
+    orders[0]["campaign_id"] = "3.0"
+    orders[5]["coupon_id"] = "7.5"
     (folder / "orders.csv").write_bytes(csv_bytes(header, orders))
     return folder
 
@@ -340,6 +344,11 @@ def test_planted_defects_are_counted_exactly(
         "timestamp_placeholder": 1,
     }
     assert (orders["first_day"], orders["last_day"]) == ("2025-01-02", "2025-01-05")
+    assert findings(report, "orders", "campaign_id") == {}
+    coupon = findings(report, "orders", "coupon_id")
+    # A coupon reference that is not an integer is repaired to null (docs/staging.md).
+    assert {rule: f["count"] for rule, f in coupon.items()} == {"unparseable_repaired": 1}
+    assert coupon["unparseable_repaired"]["examples"] == ["7.5"]
 
 
 def test_no_clear_text_personal_data_in_the_output(
