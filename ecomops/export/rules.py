@@ -92,9 +92,10 @@ def timestamp_utc(v: str, timezone: str) -> str:
     The common shape 'YYYY-MM-DD HH:MM:SS' (or with 'T') takes a fast path:
     a LIKE shape test and a cast (no offset fits that shape, so the result
     is the one the regular expressions give). Everything else is trimmed
-    and goes through staging's two regular expressions.
+    and goes through staging's two regular expressions (slashes in the date
+    read as dashes, as in staging).
     """
-    text = trimmed(v)
+    text = trimmed(f"replace({v}, '/', '-')")
     return (
         f"case when {v} like '____-__-__ __:__:__' or {v} like '____-__-__T__:__:__' "
         f"then {_in_zone(f'try_cast({v} as timestamp)', timezone)} "

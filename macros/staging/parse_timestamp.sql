@@ -6,7 +6,9 @@
     Accepted (ISO 8601 and the common export spellings): 'YYYY-MM-DD',
     'YYYY-MM-DD HH:MM[:SS[.ffffff]]', with 'T' instead of the space, and an
     optional zone designator: 'Z', or a numeric offset '+08:00', '+0800',
-    '+08' (case and a space before the designator do not matter). A value with a designator is converted to UTC exactly. A value
+    '+08' (case and a space before the designator do not matter). The
+    date may be written with slashes instead of dashes ('2025/2/1 9:30',
+    as spreadsheets write it). A value with a designator is converted to UTC exactly. A value
     without one is in the zone named by var raw_timezone (default 'UTC', the
     raw contract's zone; e.g. 'Asia/Shanghai' for an export written in
     Beijing time) and is converted from it.
@@ -18,7 +20,7 @@
 {% macro default__parse_timestamp(expr) -%}
     {#- Upper-cased ('t' and 'z' are accepted) and without a space before the
         zone designator ('10:00:00 +08:00'). -#}
-    {%- set upper_text = "upper(trim(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")))" -%}
+    {%- set upper_text = "upper(trim(replace(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ "), '/', '-')))" -%}
     {%- set text = "regexp_replace(" ~ upper_text ~ ", ' +([+-][0-9]{2}(:?[0-9]{2})?|Z)$', '\\1')" -%}
     {%- set zone = var('raw_timezone', 'UTC') -%}
     {%- if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}
@@ -40,7 +42,7 @@
     result is the UTC instant. try_cast: with ANSI mode (the Spark 4
     default) a plain cast of a bad value is an error, not null. -#}
 {% macro spark__parse_timestamp(expr) -%}
-    {%- set upper_text = "upper(trim(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")))" -%}
+    {%- set upper_text = "upper(trim(replace(cast(" ~ expr ~ " as " ~ dbt.type_string() ~ "), '/', '-')))" -%}
     {%- set text = "regexp_replace(" ~ upper_text ~ ", ' +([+-][0-9]{2}(:?[0-9]{2})?|Z)$', '$1')" -%}
     {%- set zone = var('raw_timezone', 'UTC') -%}
     {%- if zone | upper in ('UTC', 'Z', 'ETC/UTC', '+00:00') -%}

@@ -270,7 +270,8 @@ def planted_export(folder: pathlib.Path) -> pathlib.Path:
     orders (9 rows): paid_amount 1 sub-cent '12.345', 1 negative, 1 'abc',
       '12.3000' and '0.00' valid; list_amount 1 '1,234.50'; placed_at 1
       placeholder 9999-12-31, 1 with a +08:00 offset on the data's first day;
-      campaign_id '3.0' (an integer with a zero fraction: valid) and
+      placed_at '2025/1/5 10:00' (slashes: valid); campaign_id '3.0' (an
+      integer with a zero fraction: valid) and
       coupon_id '7.5' (not an integer: repaired to null).
     """
     folder.mkdir(parents=True, exist_ok=True)
@@ -304,6 +305,7 @@ def planted_export(folder: pathlib.Path) -> pathlib.Path:
     # 23:30 at +08:00 is 15:30 UTC: Shanghai day 2025-01-02 (read as UTC it would be 2025-01-03).
     orders[8]["placed_at"] = "2025-01-02T23:30:00+08:00"
     orders[0]["campaign_id"] = "3.0"
+    orders[0]["placed_at"] = "2025/1/5 10:00"  # a spreadsheet's spelling: valid
     orders[5]["coupon_id"] = "7.5"
     (folder / "orders.csv").write_bytes(csv_bytes(header, orders))
     return folder
