@@ -5,6 +5,7 @@
     the registration instant. Windows, deadlines and losses are applied in
     int_churn_node_episodes.
 -#}
+{{ config(materialized='table') }}
 with
 
 users as (

@@ -7,6 +7,7 @@
     churn_recall_step_offset_days). Outcomes are measured from that
     reference instant. Definitions: _churn__models.yml.
 -#}
+{{ config(materialized='table') }}
 {%- set step_offsets = var('churn_recall_step_offset_days', [1, 3, 7]) %}
 with
 

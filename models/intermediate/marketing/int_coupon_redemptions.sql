@@ -4,6 +4,7 @@
     coupon cost rules are written (read by fct_campaign_performance and
     fct_coupon_performance). Definitions in _int_marketing__models.yml.
 -#}
+{{ config(materialized='table') }}
 
 with
 

@@ -4,6 +4,7 @@
     marketing CRM message (recall and promotion; logistics notices are service
     messages, not touches). Direct sessions are kept, flagged is_direct.
 -#}
+{{ config(materialized='table') }}
 {%- set crm_channels = var('marketing_crm_message_channels') -%}
 
 with

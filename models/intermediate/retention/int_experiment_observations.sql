@@ -9,6 +9,7 @@
     halves got the same treatment, so every difference is chance: the A/A
     check of the readout's false-positive rate.
 -#}
+{{ config(materialized='table') }}
 with
 
 outcomes as (

@@ -5,6 +5,7 @@
     CUPED (fct_experiment_cuped): active days, paid orders and paid GMV.
     Users with no activity then have zeros.
 -#}
+{{ config(materialized='table') }}
 {%- set lookback_days = var('experiment_cuped_lookback_days') -%}
 
 with

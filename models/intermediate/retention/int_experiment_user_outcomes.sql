@@ -6,6 +6,7 @@
     window (days 0 to experiment_window_days - 1). A user assigned more than
     once to the same experiment keeps the first assignment.
 -#}
+{{ config(materialized='table') }}
 {%- set window_days = var('experiment_window_days') -%}
 
 with

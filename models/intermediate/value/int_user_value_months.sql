@@ -6,6 +6,7 @@
     B, C or D (macro value_level_case, var value_level_thresholds: the first
     matching level wins). Rules and formulas: _int_value__models.yml.
 -#}
+{{ config(materialized='table') }}
 with
 
 activity as (
