@@ -253,14 +253,9 @@ def spend_inputs(users: Users, calendar: Calendar, orders: Orders, coupons: Coup
     return SpendInputs(gmv, campaign_gmv, coupon_cost, points_cost, referred)
 
 
-def build_spend(rng: np.random.Generator, users: Users, calendar: Calendar, orders: Orders,
-                coupons: Coupons, points_redeemed_by_order: np.ndarray) -> Spend:
-    """Daily spend per channel from attributed GMV and target ROI, plus campaign-tied rows."""
-    return spend_from_inputs(rng, calendar, spend_inputs(users, calendar, orders, coupons, points_redeemed_by_order))
-
-
 def spend_from_inputs(rng: np.random.Generator, calendar: Calendar, inputs: SpendInputs) -> Spend:
-    """Channel spend rows from :class:`SpendInputs` (of one block of users, or of all blocks summed)."""
+    """Daily spend per channel from attributed GMV and target ROI, plus campaign-tied rows,
+    from :class:`SpendInputs` (of one block of users, or of all blocks summed)."""
     n_days = calendar.n_days
     n_channels = len(PAID_CHANNELS)
     gmv = inputs.gmv
