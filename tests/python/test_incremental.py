@@ -44,7 +44,10 @@ SHANGHAI = dt.timedelta(hours=8)
 SALT = {"ECOMOPS_PII_SALT": "test-salt-incremental"}
 # The models an increment before the last one runs: the incremental ones
 # and what they read (docs/incremental.md lists them).
-INCREMENTAL_MODELS = ["base_tracking__events"]
+INCREMENTAL_MODELS = ["base_tracking__events", "base_shop__users", "base_shop__orders", "base_shop__order_items",
+                      "base_crm__points_ledger", "base_crm__messages", "base_logistics__shipments"]
+# The raw entity each incremental model judges (the cut's file stem).
+INCREMENTAL_ENTITIES = ["events", "users", "orders", "order_items", "points_ledger", "messages", "shipments"]
 RUN_MODELS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
@@ -172,7 +175,8 @@ def test_every_run_passed_and_the_increments_were_incremental(builds: dict[str, 
 def test_each_increment_brings_new_and_late_rows(builds: dict[str, Any]) -> None:
     steps = builds["steps"]
     for before, after in zip(steps[:-2], steps[1:-1]):
-        assert after["rows"]["events"] > before["rows"]["events"], after["day"]
+        for entity in INCREMENTAL_ENTITIES:
+            assert after["rows"][entity] > before["rows"][entity], (after["day"], entity)
         assert late_events(after["raw"], after["day"]) > 0, f"no late event loaded on {after['day']}"
     # The last increment (the complete files) brings the late loads after day D.
     _fields, all_events = read_raw(SEEDS / "events.csv")
