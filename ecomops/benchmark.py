@@ -44,6 +44,9 @@ class Step:
     seconds: float
     peak_rss_mb: float
     returncode: int
+    # CPU seconds (user + system) of the step's processes: on a shared
+    # machine, less disturbed by other load than the wall time.
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -67,6 +70,8 @@ class Result:
     build_to_floor: float = 0.0
     # --daily: the increment's seconds as a share of the full build's.
     daily_to_full: float = 0.0
+    # The same share in CPU seconds.
+    daily_to_full_cpu: float = 0.0
     # The slowest nodes of the dbt build: [unique_id, seconds].
     slowest_nodes: list[list[object]] = field(default_factory=list)
 
@@ -98,13 +103,21 @@ def _children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
     print(f"[benchmark] {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+    cpu_before = _children_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=REPO, env=env)
     seconds = time.perf_counter() - start
-    step = Step(name, round(seconds, 2), round(_children_peak_rss_mb(), 1), proc.returncode)
-    print(f"[benchmark] {name}: {step.seconds:.1f} s, exit {proc.returncode}", file=sys.stderr, flush=True)
+    step = Step(name, round(seconds, 2), round(_children_peak_rss_mb(), 1), proc.returncode,
+                round(_children_cpu_seconds() - cpu_before, 2))
+    print(f"[benchmark] {name}: {step.seconds:.1f} s ({step.cpu_seconds:.1f} CPU-s), exit {proc.returncode}",
+          file=sys.stderr, flush=True)
     return step
 
 
@@ -238,6 +251,7 @@ def run(args: argparse.Namespace) -> int:
                 increments = [step for step in result.steps if step.name.startswith("dbt build (increment")]
                 if increments and increments[0].returncode == 0:
                     result.daily_to_full = round(increments[0].seconds / max(build.seconds, 0.01), 3)
+                    result.daily_to_full_cpu = round(increments[0].cpu_seconds / max(build.cpu_seconds, 0.01), 3)
                 if floor.returncode == 0:
                     measured = json.loads(floor_json.read_text(encoding="utf-8"))
                     result.floor_read_seconds = measured["read_seconds"]
