@@ -72,6 +72,10 @@ class Result:
     daily_to_full: float = 0.0
     # The same share in CPU seconds.
     daily_to_full_cpu: float = 0.0
+    # The CLV inputs model against lifetimes on the built warehouse
+    # (ecomops/clv/lifetimes_check.py): seconds of each, their ratio, and
+    # whether every customer's values are identical.
+    clv_inputs: dict[str, object] = field(default_factory=dict)
     # The slowest nodes of the dbt build: [unique_id, seconds].
     slowest_nodes: list[list[object]] = field(default_factory=list)
 
@@ -119,6 +123,20 @@ def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
     print(f"[benchmark] {name}: {step.seconds:.1f} s ({step.cpu_seconds:.1f} CPU-s), exit {proc.returncode}",
           file=sys.stderr, flush=True)
     return step
+
+
+def _lifetimes_comparison(work: pathlib.Path) -> dict[str, object]:
+    """The CLV inputs against lifetimes on the built warehouse, or why not."""
+    print("[benchmark] clv inputs against lifetimes", file=sys.stderr, flush=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecomops.clv.lifetimes_check", "--warehouse", str(work / "warehouse.duckdb"),
+         "--target", str(work / "target")], cwd=REPO, capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        return {"error": proc.stderr.strip()[-500:]}
+    measured = json.loads(proc.stdout)
+    print(f"[benchmark] clv inputs: project {measured['project_seconds']} s, lifetimes "
+          f"{measured['lifetimes_seconds']} s, identical={measured['identical']}", file=sys.stderr, flush=True)
+    return measured
 
 
 def _count_rows(raw_dir: pathlib.Path, fmt: str) -> dict[str, int]:
@@ -248,6 +266,7 @@ def run(args: argparse.Namespace) -> int:
                                          "--format", args.format, "--warehouse", str(work / "warehouse.duckdb"),
                                          "--out", str(work / "floor.duckdb"), "--json", str(floor_json)], env)
                 result.steps.append(floor)
+                result.clv_inputs = _lifetimes_comparison(work)
                 increments = [step for step in result.steps if step.name.startswith("dbt build (increment")]
                 if increments and increments[0].returncode == 0:
                     result.daily_to_full = round(increments[0].seconds / max(build.seconds, 0.01), 3)
