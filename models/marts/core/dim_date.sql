@@ -57,7 +57,7 @@ days as (
 
     select
         cast(date_day as date) as date_day,
-        cast(extract(isodow from date_day) as integer) as day_of_week,
+        cast({{ iso_day_of_week('date_day') }} as integer) as day_of_week,
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month
     from day_spine
@@ -129,7 +129,7 @@ final as (
         cast(extract(quarter from days.date_day) as integer) as quarter,
         cast(extract(month from days.date_day) as integer) as month,
         cast({{ dbt.date_trunc('month', 'days.date_day') }} as date) as month_start_date,
-        cast(extract(isoyear from days.date_day) as integer) as iso_year,
+        cast({{ iso_year('days.date_day') }} as integer) as iso_year,
         cast(extract(week from days.date_day) as integer) as iso_week,
         cast({{ dbt.dateadd('day', '1 - days.day_of_week', 'days.date_day') }} as date) as iso_week_start_date,
         days.day_of_week,
