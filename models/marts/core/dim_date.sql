@@ -114,8 +114,8 @@ events_by_day as (
         {% endfor -%}
         max(case when event_type = 'promotion' then 1 else 0 end) = 1 as is_promotion,
         max(case when event_type = 'festival' then 1 else 0 end) = 1 as is_festival,
-        {{ dbt.listagg('event_name', "', '", 'order by event_name') }} as calendar_events,
-        {{ dbt.listagg('event_name_zh', "', '", 'order by event_name') }} as calendar_events_zh
+        {{ ordered_listagg('event_name', "', '", 'event_name') }} as calendar_events,
+        {{ ordered_listagg('event_name_zh', "', '", 'event_name') }} as calendar_events_zh
     from all_events
     group by event_date
 
