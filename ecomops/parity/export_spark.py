@@ -1,8 +1,9 @@
-"""Write every table of a Spark schema to Parquet, one folder per table.
+"""Write every table and view of Spark schemas to Parquet, one folder per schema and table.
 
 Run with the Spark environment, from the repository root (the local
 metastore lives there): ``.venv-spark/bin/python -m ecomops.parity.export_spark
---schema staging --out target_spark/parity``. Needs only pyspark.
+--schema staging --schema intermediate --out target_spark/parity`` writes
+``target_spark/parity/<schema>/<table>/``. Needs only pyspark.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ecomops.parity.export_spark",
                                      description="Export the tables of a Spark schema (local session) to Parquet.")
-    parser.add_argument("--schema", default="staging", help="Spark schema to export (default: staging)")
+    parser.add_argument("--schema", action="append", dest="schemas",
+                        help="Spark schema to export, repeatable (default: staging)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write <table>/ Parquet folders into")
     args = parser.parse_args(argv)
     try:
@@ -29,13 +31,16 @@ def main(argv: list[str] | None = None) -> int:
              .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
              .config("spark.ui.enabled", "false")
              .getOrCreate())
-    tables = [row.tableName for row in spark.sql(f"show tables in {args.schema}").collect()]
-    if not tables:
-        print(f"export_spark: schema {args.schema!r} has no tables: run make build-spark first", file=sys.stderr)
-        return 1
-    for position, name in enumerate(sorted(tables), start=1):
-        spark.table(f"{args.schema}.{name}").coalesce(1).write.mode("overwrite").parquet(str(args.out / name))
-        print(f"  [{position}/{len(tables)}] {args.schema}.{name}", file=sys.stderr, flush=True)
+    for schema in args.schemas or ["staging"]:
+        # show tables lists views too; a view is exported as the rows it returns.
+        tables = [row.tableName for row in spark.sql(f"show tables in {schema}").collect() if not row.isTemporary]
+        if not tables:
+            print(f"export_spark: schema {schema!r} has no tables: run make build-spark first", file=sys.stderr)
+            spark.stop()
+            return 1
+        for position, name in enumerate(sorted(tables), start=1):
+            spark.table(f"{schema}.{name}").coalesce(1).write.mode("overwrite").parquet(str(args.out / schema / name))
+            print(f"  [{position}/{len(tables)}] {schema}.{name}", file=sys.stderr, flush=True)
     spark.stop()
     return 0
 

@@ -183,10 +183,10 @@ flagged as (
         node,
         node_number,
         window_days,
-        row_number() over (
+        {{ bigint_rank('row_number() over (
             partition by user_id, node_code
             order by entered_at, entry_reference_id
-        ) as episode_number,
+        )') }} as episode_number,
         entered_at,
         entry_reference_type,
         entry_reference_id,

@@ -102,7 +102,7 @@ matched_days as (
         date_day,
         audience_name,
         user_id,
-        {{ dbt.listagg('match_detail', "','", 'order by match_detail') }} as match_detail
+        {{ ordered_listagg('match_detail', "','", 'match_detail') }} as match_detail
     from span_days
     group by date_day, audience_name, user_id
 

@@ -182,7 +182,7 @@ final as (
         orders.is_paid and orders.delivered_at is not null as is_delivered_paid,
         case
             when orders.delivered_at is not null and orders.paid_at is not null
-                then {{ dbt.datediff('orders.paid_at', 'orders.delivered_at', 'second') }} / 3600.0
+                then {{ double_divide(dbt.datediff('orders.paid_at', 'orders.delivered_at', 'second'), '3600.0') }}
         end as hours_paid_to_delivered,
         orders.is_delivered_within_72h,
         orders.is_late_delivery,

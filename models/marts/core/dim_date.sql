@@ -57,7 +57,7 @@ days as (
 
     select
         cast(date_day as date) as date_day,
-        cast(extract(isodow from date_day) as integer) as day_of_week,
+        cast({{ iso_day_of_week('date_day') }} as integer) as day_of_week,
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month
     from day_spine
@@ -114,8 +114,8 @@ events_by_day as (
         {% endfor -%}
         max(case when event_type = 'promotion' then 1 else 0 end) = 1 as is_promotion,
         max(case when event_type = 'festival' then 1 else 0 end) = 1 as is_festival,
-        {{ dbt.listagg('event_name', "', '", 'order by event_name') }} as calendar_events,
-        {{ dbt.listagg('event_name_zh', "', '", 'order by event_name') }} as calendar_events_zh
+        {{ ordered_listagg('event_name', "', '", 'event_name') }} as calendar_events,
+        {{ ordered_listagg('event_name_zh', "', '", 'event_name') }} as calendar_events_zh
     from all_events
     group by event_date
 
@@ -129,7 +129,7 @@ final as (
         cast(extract(quarter from days.date_day) as integer) as quarter,
         cast(extract(month from days.date_day) as integer) as month,
         cast({{ dbt.date_trunc('month', 'days.date_day') }} as date) as month_start_date,
-        cast(extract(isoyear from days.date_day) as integer) as iso_year,
+        cast({{ iso_year('days.date_day') }} as integer) as iso_year,
         cast(extract(week from days.date_day) as integer) as iso_week,
         cast({{ dbt.dateadd('day', '1 - days.day_of_week', 'days.date_day') }} as date) as iso_week_start_date,
         days.day_of_week,

@@ -187,7 +187,7 @@ festivals as (
 
     select
         user_id,
-        {{ dbt.listagg('festival_name', "','", 'order by festival_name') }} as festivals_bought_for
+        {{ ordered_listagg('festival_name', "','", 'festival_name') }} as festivals_bought_for
     from festival_purchases
     group by user_id
 

@@ -130,7 +130,7 @@ periods as (
 
     select
         user_id,
-        row_number() over (partition by user_id order by point_date) as tier_period_number,
+        {{ bigint_rank('row_number() over (partition by user_id order by point_date)') }} as tier_period_number,
         tier,
         previous_tier,
         point_date as valid_from_date,

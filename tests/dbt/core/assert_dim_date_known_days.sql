@@ -9,6 +9,7 @@
     31 December), one row per day, covering the data's window. Returns one
     row per problem.
 -#}
+{%- set text = sql_type('varchar') -%}
 with
 
 expected as (
@@ -173,12 +174,12 @@ span_problems as (
 
     select
         cast(null as date) as date_day,
-        'calendar spans ' || coalesce(cast(span.first_day as varchar), 'nothing') || ' .. '
-        || coalesce(cast(span.last_day as varchar), 'nothing') || ' (' || cast(span.day_count as varchar)
-        || ' days), expected ' || cast(data_window.calendar_start_date as varchar) || ' .. '
-        || cast(data_window.calendar_end_date as varchar) || ', one row a day, whole years, covering '
-        || cast(data_window.data_start_date as varchar) || ' .. '
-        || cast(data_window.data_end_date as varchar) as problem
+        'calendar spans ' || coalesce(cast(span.first_day as {{ text }}), 'nothing') || ' .. '
+        || coalesce(cast(span.last_day as {{ text }}), 'nothing') || ' (' || cast(span.day_count as {{ text }})
+        || ' days), expected ' || cast(data_window.calendar_start_date as {{ text }}) || ' .. '
+        || cast(data_window.calendar_end_date as {{ text }}) || ', one row a day, whole years, covering '
+        || cast(data_window.data_start_date as {{ text }}) || ' .. '
+        || cast(data_window.data_end_date as {{ text }}) as problem
     from span
     cross join data_window
     where
