@@ -58,10 +58,10 @@ touch_paths as (
         channel,
         campaign_id,
         days_before_order,
-        row_number() over (
+        {{ bigint_rank('row_number() over (
             partition by order_id
             order by touched_at, touch_type, touch_id
-        ) as touch_sequence,
+        )') }} as touch_sequence,
         count(*) over (partition by order_id) as touch_count
     from touches_in_lookback
 ),

@@ -33,10 +33,10 @@ derived_changes as (
         previous_tier as from_tier,
         tier as to_tier,
         valid_from_date as change_date,
-        row_number() over (
+        {{ bigint_rank('row_number() over (
             partition by user_id, previous_tier, tier
             order by valid_from_date
-        ) as transition_occurrence
+        )') }} as transition_occurrence
     from tier_history
     where tier_period_number > 1
 
@@ -66,10 +66,10 @@ crm_changes as (
         from_tier,
         to_tier,
         changed_date as change_date,
-        row_number() over (
+        {{ bigint_rank('row_number() over (
             partition by user_id, from_tier, to_tier
             order by changed_at, tier_change_id
-        ) as transition_occurrence
+        )') }} as transition_occurrence
     from crm_tier_changes
 
 ),

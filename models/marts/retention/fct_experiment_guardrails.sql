@@ -40,7 +40,8 @@ observations as (
         window_orders.group_name,
         window_orders.control_group_name,
         'order_return_rate' as guardrail_name,
-        case when orders.is_returned then 1.0 else 0.0 end as observation_value
+        -- a double: Spark reads 1.0 as decimal(2, 1), whose avg keeps 5 decimals
+        cast(case when orders.is_returned then 1.0 else 0.0 end as double) as observation_value
     from window_orders
     inner join orders
         on window_orders.order_id = orders.order_id

@@ -4,7 +4,8 @@
     ROUND_HALF_UP, i.e. half a cent away from zero): exact half cents of both
     signs, repeating decimals, a negative divisor, a divisor below one, a
     large amount, and null for a zero or null divisor or a null amount.
-    Returns every case whose result differs (type included: decimal(18,2)).
+    Returns every case whose result differs (type included: decimal(18,2);
+    upper-cased, since Spark names it in lower case).
 -#}
 with
 
@@ -58,12 +59,12 @@ final as (
         denominator,
         expected,
         actual,
-        typeof(actual) as actual_type
+        upper(typeof(actual)) as actual_type
     from computed
     where
         (actual is null) != (expected is null)
         or actual != expected
-        or typeof(actual) != 'DECIMAL(18,2)'
+        or upper(typeof(actual)) != 'DECIMAL(18,2)'
 
 )
 
