@@ -14,13 +14,25 @@ PY          := $(BIN)/python
 SPARK_VENV  ?= .venv-spark
 SPARK_BIN   := $(SPARK_VENV)/bin
 SPARK_STAMP := $(SPARK_VENV)/.installed
+# The CLV Python models. dbt-spark's session mode runs no Python models, so
+# build-spark builds everything else of SPARK_SELECT first, then runs their code
+# outside dbt (python -m ecomops.clv.spark_step), tests them, and builds what
+# reads them (docs/spark.md, docs/decisions.md). SPARK_CLV=no skips those stages.
+SPARK_CLV_MODELS := int_clv_parameters int_customer_clv_scores int_clv_holdout_predictions
+SPARK_CLV_DOWNSTREAM := $(addsuffix +,$(SPARK_CLV_MODELS))
+SPARK_CLV ?= yes
 # The layers that run on Spark today (docs/spark.md); widen as more become portable:
-# seeds, staging, intermediate, and the five marts that intermediate models read.
+# seeds, staging, intermediate (CLV models included), the five marts that
+# intermediate models read, the four that the CLV/CRM marts read, and the
+# CLV models' downstream (int_crm_vip_at_risk_spans, int_crm_audience_candidates,
+# fct_clv_parameters, fct_clv_holdout, fct_customer_clv, dim_user_profile,
+# fct_crm_audience_members, fct_crm_audiences_daily).
 SPARK_SELECT ?= path:seeds path:models/staging path:models/intermediate \
-	dim_date dim_users fct_orders dim_member_tier_history fct_churn_node_episodes
-# Left out: the CLV Python models (dbt-spark's session mode runs no Python
-# models) and what depends on them.
-SPARK_EXCLUDE ?= int_clv_parameters+ int_customer_clv_scores+ int_clv_holdout_predictions+
+	dim_date dim_users fct_orders dim_member_tier_history fct_churn_node_episodes \
+	dim_data_window fct_customer_rfm fct_ltv_curves fct_member_ltv $(SPARK_CLV_DOWNSTREAM)
+# Left out of every stage. The CLV models need not be listed: the recipe
+# keeps them (and what reads them) out of the first stage itself.
+SPARK_EXCLUDE ?=
 # The schemas make test-spark compares, table by table.
 SPARK_PARITY_SCHEMAS ?= staging intermediate marts
 # The tooling runs from the checkout (python -m ecomops); no install step needed.
@@ -162,11 +174,30 @@ $(SPARK_STAMP): requirements-spark.txt
 
 spark-venv: $(SPARK_STAMP) ## create .venv-spark (dbt-spark session mode + pyspark), apart from .venv
 
-build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark); covers only the layers that run today: seeds, staging, intermediate (docs/spark.md)
-	@echo "==> dbt build on Spark (session mode): $(SPARK_SELECT)"
+# build-spark in stages (the CLV step between two dbt runs); each stage's selection:
+SPARK_DBT         = $(SPARK_BIN)/dbt
+SPARK_DBT_FLAGS   = --target spark --target-path target_spark --log-path target_spark/logs
+SPARK_EXCLUDE_ARG = $(if $(strip $(1)),--exclude $(1))
+# What reads the CLV models and is in SPARK_SELECT: each selector of one, intersected (a,b) with each of the other.
+SPARK_CLV_SELECTED = $(foreach a,$(SPARK_SELECT),$(foreach b,$(SPARK_CLV_DOWNSTREAM),$(a),$(b)))
+
+build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark) of SPARK_SELECT, the CLV fit run outside dbt (docs/spark.md)
+	@echo "==> [1/4] dbt build on Spark (session mode): $(SPARK_SELECT), up to the CLV inputs"
 	@# cautious: a test that also reads a model outside the selection (a mart) is left out.
-	$(SPARK_BIN)/dbt build --target spark --target-path target_spark --log-path target_spark/logs \
-		-s $(SPARK_SELECT) --exclude $(SPARK_EXCLUDE) --indirect-selection cautious
+	$(SPARK_DBT) build $(SPARK_DBT_FLAGS) -s $(SPARK_SELECT) \
+		--exclude $(SPARK_EXCLUDE) $(SPARK_CLV_DOWNSTREAM) \
+		--indirect-selection cautious
+ifeq ($(SPARK_CLV),yes)
+	@echo "==> [2/4] the CLV fit outside dbt: $(SPARK_CLV_MODELS) (python -m ecomops.clv.spark_step)"
+	$(SPARK_BIN)/python -m ecomops.clv.spark_step --manifest target_spark/manifest.json
+	@echo "==> [3/4] dbt test of the CLV models' data tests"
+	$(SPARK_DBT) test $(SPARK_DBT_FLAGS) -s $(SPARK_CLV_MODELS) $(call SPARK_EXCLUDE_ARG,$(SPARK_EXCLUDE)) \
+		--indirect-selection cautious
+	@echo "==> [4/4] dbt build of what reads the CLV models (in SPARK_SELECT)"
+	@# buildable: a test that also reads a CLV model (an ancestor) runs here.
+	$(SPARK_DBT) build $(SPARK_DBT_FLAGS) -s $(SPARK_CLV_SELECTED) \
+		--exclude $(SPARK_CLV_MODELS) $(SPARK_EXCLUDE) --indirect-selection buildable
+endif
 
 test-spark: build-spark $(STAMP) ## parity: the Spark build's tables against a DuckDB build of the same selection (docs/spark.md)
 	@echo "==> the same selection on DuckDB: target_spark/duckdb.duckdb"

@@ -166,22 +166,37 @@ def _numbered(relation: str, types: dict[str, str], exact: list[str], doubles: l
             f" from (select {', '.join(keys + values)} from {relation})")
 
 
+def _paired(sides: _Sides, exact: list[str], doubles: list[str], tolerance: float) -> str:
+    """SQL: each row of either side beside its pair (same exact columns, same rank), with flags:
+    in_duck, in_spark, close<i> (double i within tolerance), is_close (all of them), and the first
+    two exact columns of each side (dk<i>, sk<i>) for examples."""
+    on = " and ".join([f"d.k{i} is not distinct from s.k{i}" for i in range(len(exact))] + ["d.rn = s.rn"])
+    close = [_close(f"d.v{i}", f"s.v{i}", tolerance) for i in range(len(doubles))]
+    columns = ["d.rn is not null as in_duck", "s.rn is not null as in_spark", f"{' and '.join(close)} as is_close"]
+    columns += [f"{c} as close{i}" for i, c in enumerate(close)]
+    columns += [f"d.k{i} as dk{i}, s.k{i} as sk{i}" for i in range(min(len(exact), 2))]
+    return (f"select {', '.join(columns)}"
+            f" from ({_numbered(sides.duck, sides.duck_types, exact, doubles)}) as d"
+            f" full outer join ({_numbered(sides.spark, sides.spark_types, exact, doubles)}) as s on {on}")
+
+
+MATCHED = "in_duck and in_spark and is_close"
+
+
 def _compare_tolerant(sides: _Sides, exact: list[str], doubles: list[str], tolerance: float,
                       result: TableResult) -> None:
     """Exact columns as text, doubles within ``tolerance`` relative; rows paired by exact columns and rank."""
-    on = " and ".join([f"d.k{i} is not distinct from s.k{i}" for i in range(len(exact))] + ["d.rn = s.rn"])
-    close = [_close(f"d.v{i}", f"s.v{i}", tolerance) for i in range(len(doubles))]
-    shown = [f"d.k{i} as dk{i}, s.k{i} as sk{i}" for i in range(min(len(exact), 2))]
-    paired = (f"select d.rn is not null as in_duck, s.rn is not null as in_spark, {''.join(x + ', ' for x in shown)}"
-              f"{' and '.join(close)} as is_close, " + ", ".join(f"{c} as close{i}" for i, c in enumerate(close))
-              + f" from ({_numbered(sides.duck, sides.duck_types, exact, doubles)}) as d"
-              f" full outer join ({_numbered(sides.spark, sides.spark_types, exact, doubles)}) as s on {on}")
-    matched = "in_duck and in_spark and is_close"
-    result.only_duckdb = sides.count(f"select 1 from ({paired}) where in_duck and not ({matched})")
-    result.only_spark = sides.count(f"select 1 from ({paired}) where in_spark and not ({matched})")
+    paired = _paired(sides, exact, doubles, tolerance)
+    result.only_duckdb = sides.count(f"select 1 from ({paired}) where in_duck and not ({MATCHED})")
+    result.only_spark = sides.count(f"select 1 from ({paired}) where in_spark and not ({MATCHED})")
     result.tolerance = f"doubles within {tolerance:g} relative: {', '.join(doubles)}"
-    if not (result.only_duckdb or result.only_spark):
-        return
+    if result.only_duckdb or result.only_spark:
+        _report_tolerant(sides, paired, exact, doubles, tolerance, result)
+
+
+def _report_tolerant(sides: _Sides, paired: str, exact: list[str], doubles: list[str], tolerance: float,
+                     result: TableResult) -> None:
+    """Name the columns that differ (exact ones as text, doubles beyond the tolerance) and example rows."""
     differing = _differing_text(sides, exact)
     for i, column in enumerate(doubles):
         n = sides.count(f"select 1 from ({paired}) where in_duck and in_spark and not close{i}")
@@ -191,14 +206,15 @@ def _compare_tolerant(sides: _Sides, exact: list[str], doubles: list[str], toler
     if unpaired:
         differing.append(f"{unpaired} rows without a pair")
     result.problems.append("values differ in " + ", ".join(differing))
-    if shown:
-        names = ", ".join(exact[:2])
-        for label, side, present in (("only in DuckDB", "dk", "in_duck"), ("only in Spark", "sk", "in_spark")):
-            keys = ", ".join(f"{side}{i}" for i in range(len(shown)))
-            rows = sides.con.execute(f"select {keys} from ({paired}) where {present} and not ({matched})"
-                                     f" order by all limit {EXAMPLES}").fetchall()
-            if rows:
-                result.problems.append(f"{label}, e.g. ({names}) = {rows}")
+    shown = min(len(exact), 2)
+    for label, side, present in (("only in DuckDB", "dk", "in_duck"), ("only in Spark", "sk", "in_spark")):
+        if not shown:
+            break
+        keys = ", ".join(f"{side}{i}" for i in range(shown))
+        rows = sides.con.execute(f"select {keys} from ({paired}) where {present} and not ({MATCHED})"
+                                 f" order by all limit {EXAMPLES}").fetchall()
+        if rows:
+            result.problems.append(f"{label}, e.g. ({', '.join(exact[:2])}) = {rows}")
 
 
 def compare(warehouse: Path, spark_dir: Path, schema: str) -> list[TableResult]:
