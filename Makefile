@@ -17,7 +17,8 @@ SPARK_STAMP := $(SPARK_VENV)/.installed
 # The CLV Python models. dbt-spark's session mode runs no Python models, so
 # build-spark builds everything else of SPARK_SELECT first, then runs their code
 # outside dbt (python -m ecomops.clv.spark_step), tests them, and builds what
-# reads them (docs/spark.md, docs/decisions.md). SPARK_CLV=no skips those stages.
+# reads them (docs/spark.md, docs/decisions.md). SPARK_CLV=no skips those stages
+# (for a SPARK_SELECT without int_customer_clv_inputs, where the step cannot run).
 SPARK_CLV_MODELS := int_clv_parameters int_customer_clv_scores int_clv_holdout_predictions
 SPARK_CLV_DOWNSTREAM := $(addsuffix +,$(SPARK_CLV_MODELS))
 SPARK_CLV ?= yes
@@ -180,6 +181,8 @@ SPARK_DBT_FLAGS   = --target spark --target-path target_spark --log-path target_
 SPARK_EXCLUDE_ARG = $(if $(strip $(1)),--exclude $(1))
 # What reads the CLV models and is in SPARK_SELECT: each selector of one, intersected (a,b) with each of the other.
 SPARK_CLV_SELECTED = $(foreach a,$(SPARK_SELECT),$(foreach b,$(SPARK_CLV_DOWNSTREAM),$(a),$(b)))
+# test-spark's DuckDB build: what Spark built (with SPARK_CLV=no, nothing from the CLV models on).
+SPARK_DUCKDB_EXCLUDE = $(SPARK_EXCLUDE) $(if $(filter yes,$(SPARK_CLV)),,$(SPARK_CLV_DOWNSTREAM))
 
 build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark) of SPARK_SELECT, the CLV fit run outside dbt (docs/spark.md)
 	@echo "==> [1/4] dbt build on Spark (session mode): $(SPARK_SELECT), up to the CLV inputs"
@@ -203,7 +206,8 @@ test-spark: build-spark $(STAMP) ## parity: the Spark build's tables against a D
 	@echo "==> the same selection on DuckDB: target_spark/duckdb.duckdb"
 	rm -f target_spark/duckdb.duckdb
 	ECOMOPS_WAREHOUSE=$(CURDIR)/target_spark/duckdb.duckdb $(DBT) build --quiet --target-path target_spark/duckdb \
-		--log-path target_spark/duckdb/logs -s $(SPARK_SELECT) --exclude $(SPARK_EXCLUDE) --indirect-selection cautious
+		--log-path target_spark/duckdb/logs -s $(SPARK_SELECT) $(call SPARK_EXCLUDE_ARG,$(SPARK_DUCKDB_EXCLUDE)) \
+		--indirect-selection cautious
 	@echo "==> export the Spark tables and views (schemas $(SPARK_PARITY_SCHEMAS)) to Parquet"
 	rm -rf target_spark/parity
 	$(SPARK_BIN)/python -m ecomops.parity.export_spark $(addprefix --schema ,$(SPARK_PARITY_SCHEMAS)) --out target_spark/parity
