@@ -14,12 +14,20 @@ PY          := $(BIN)/python
 SPARK_VENV  ?= .venv-spark
 SPARK_BIN   := $(SPARK_VENV)/bin
 SPARK_STAMP := $(SPARK_VENV)/.installed
-# What runs on Spark (docs/spark.md): the seeds and every model (their tests
-# and unit tests come with them), less SPARK_EXCLUDE.
+# The CLV Python models. dbt-spark's session mode runs no Python models, so
+# build-spark builds everything else of SPARK_SELECT first, then runs their code
+# outside dbt (python -m ecomops.clv.spark_step), tests them, and builds what
+# reads them (docs/spark.md, docs/decisions.md). SPARK_CLV=no skips those stages
+# (for a SPARK_SELECT without int_customer_clv_inputs, where the step cannot run).
+SPARK_CLV_MODELS := int_clv_parameters int_customer_clv_scores int_clv_holdout_predictions
+SPARK_CLV_DOWNSTREAM := $(addsuffix +,$(SPARK_CLV_MODELS))
+SPARK_CLV ?= yes
+# What runs on Spark (docs/spark.md): the seeds and every model, their data
+# tests and unit tests with them; the CLV models through the step above.
 SPARK_SELECT ?= path:seeds path:models
-# Left out: the CLV Python models (dbt-spark's session mode runs no Python
-# models) and what depends on them.
-SPARK_EXCLUDE ?= int_clv_parameters+ int_customer_clv_scores+ int_clv_holdout_predictions+
+# Left out of every stage. The CLV models need not be listed: the recipe
+# keeps them (and what reads them) out of the first stage itself.
+SPARK_EXCLUDE ?=
 # The schemas make test-spark compares, table by table.
 SPARK_PARITY_SCHEMAS ?= staging intermediate marts
 # The tooling runs from the checkout (python -m ecomops); no install step needed.
@@ -161,17 +169,39 @@ $(SPARK_STAMP): requirements-spark.txt
 
 spark-venv: $(SPARK_STAMP) ## create .venv-spark (dbt-spark session mode + pyspark), apart from .venv
 
-build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark) of SPARK_SELECT less SPARK_EXCLUDE (docs/spark.md)
-	@echo "==> dbt build on Spark (session mode): $(SPARK_SELECT)"
+# build-spark in stages (the CLV step between two dbt runs); each stage's selection:
+SPARK_DBT         = $(SPARK_BIN)/dbt
+SPARK_DBT_FLAGS   = --target spark --target-path target_spark --log-path target_spark/logs
+SPARK_EXCLUDE_ARG = $(if $(strip $(1)),--exclude $(1))
+# What reads the CLV models and is in SPARK_SELECT: each selector of one, intersected (a,b) with each of the other.
+SPARK_CLV_SELECTED = $(foreach a,$(SPARK_SELECT),$(foreach b,$(SPARK_CLV_DOWNSTREAM),$(a),$(b)))
+# test-spark's DuckDB build: what Spark built (with SPARK_CLV=no, nothing from the CLV models on).
+SPARK_DUCKDB_EXCLUDE = $(SPARK_EXCLUDE) $(if $(filter yes,$(SPARK_CLV)),,$(SPARK_CLV_DOWNSTREAM))
+
+build-spark: $(SPARK_STAMP) ## dbt build on a local Spark (target spark) of SPARK_SELECT, the CLV fit run outside dbt (docs/spark.md)
+	@echo "==> [1/4] dbt build on Spark (session mode): $(SPARK_SELECT), up to the CLV inputs"
 	@# cautious: a test that also reads a model outside the selection (a mart) is left out.
-	$(SPARK_BIN)/dbt build --target spark --target-path target_spark --log-path target_spark/logs \
-		-s $(SPARK_SELECT) --exclude $(SPARK_EXCLUDE) --indirect-selection cautious
+	$(SPARK_DBT) build $(SPARK_DBT_FLAGS) -s $(SPARK_SELECT) \
+		--exclude $(SPARK_EXCLUDE) $(SPARK_CLV_DOWNSTREAM) \
+		--indirect-selection cautious
+ifeq ($(SPARK_CLV),yes)
+	@echo "==> [2/4] the CLV fit outside dbt: $(SPARK_CLV_MODELS) (python -m ecomops.clv.spark_step)"
+	$(SPARK_BIN)/python -m ecomops.clv.spark_step --manifest target_spark/manifest.json
+	@echo "==> [3/4] dbt test of the CLV models' data tests"
+	$(SPARK_DBT) test $(SPARK_DBT_FLAGS) -s $(SPARK_CLV_MODELS) $(call SPARK_EXCLUDE_ARG,$(SPARK_EXCLUDE)) \
+		--indirect-selection cautious
+	@echo "==> [4/4] dbt build of what reads the CLV models (in SPARK_SELECT)"
+	@# buildable: a test that also reads a CLV model (an ancestor) runs here.
+	$(SPARK_DBT) build $(SPARK_DBT_FLAGS) -s $(SPARK_CLV_SELECTED) \
+		--exclude $(SPARK_CLV_MODELS) $(SPARK_EXCLUDE) --indirect-selection buildable
+endif
 
 test-spark: build-spark $(STAMP) ## parity: the Spark build's tables against a DuckDB build of the same selection (docs/spark.md)
 	@echo "==> the same selection on DuckDB: target_spark/duckdb.duckdb"
 	rm -f target_spark/duckdb.duckdb
 	ECOMOPS_WAREHOUSE=$(CURDIR)/target_spark/duckdb.duckdb $(DBT) build --quiet --target-path target_spark/duckdb \
-		--log-path target_spark/duckdb/logs -s $(SPARK_SELECT) --exclude $(SPARK_EXCLUDE) --indirect-selection cautious
+		--log-path target_spark/duckdb/logs -s $(SPARK_SELECT) $(call SPARK_EXCLUDE_ARG,$(SPARK_DUCKDB_EXCLUDE)) \
+		--indirect-selection cautious
 	@echo "==> export the Spark tables and views (schemas $(SPARK_PARITY_SCHEMAS)) to Parquet"
 	rm -rf target_spark/parity
 	$(SPARK_BIN)/python -m ecomops.parity.export_spark $(addprefix --schema ,$(SPARK_PARITY_SCHEMAS)) --out target_spark/parity

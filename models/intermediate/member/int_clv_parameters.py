@@ -13,24 +13,30 @@ import sys
 
 
 def _import_clv():
-    """Import ecomops.clv, adding the project root to sys.path when needed."""
+    """Import ecomops.clv.tables, adding the project root to sys.path when needed.
+
+    (A dbt Python model is one self-contained file, so this helper cannot
+    itself live in ecomops; the three CLV models carry the same copy.)
+    """
     try:
-        import ecomops.clv.fitting as fitting
+        import ecomops.clv.tables as tables
     except ModuleNotFoundError:
         here = pathlib.Path(os.environ.get("DBT_PROJECT_DIR", os.getcwd())).resolve()
         root = next((p for p in (here, *here.parents) if (p / "ecomops" / "clv").is_dir()), None)
         if root is None:
             raise
         sys.path.insert(0, str(root))
-        import ecomops.clv.fitting as fitting
-    return fitting
+        import ecomops.clv.tables as tables
+    return tables
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    fitting = _import_clv()
+    tables = _import_clv()
 
-    # fit_windows sorts by user_id so the fit is reproducible (the optimiser
-    # sums in row order). No customers in a window: no rows for it; too few
-    # repeat customers for a model: its parameters are null (ecomops.clv.fitting).
-    return fitting.fit_windows(dbt.ref("int_customer_clv_inputs").df())
+    # The body is ecomops.clv.tables.clv_parameters, which the Spark step
+    # (python -m ecomops.clv.spark_step) runs too: it sorts by user_id so the
+    # fit is reproducible (the optimiser sums in row order). No customers in a
+    # window: no rows for it; too few repeat customers for a model: its
+    # parameters are null (ecomops.clv.fitting).
+    return tables.clv_parameters(dbt.ref("int_customer_clv_inputs").df())

@@ -10,27 +10,30 @@ import sys
 
 
 def _import_clv():
-    """Import ecomops.clv, adding the project root to sys.path when needed."""
+    """Import ecomops.clv.tables, adding the project root to sys.path when needed.
+
+    (A dbt Python model is one self-contained file, so this helper cannot
+    itself live in ecomops; the three CLV models carry the same copy.)
+    """
     try:
-        import ecomops.clv.fitting as fitting
+        import ecomops.clv.tables as tables
     except ModuleNotFoundError:
         here = pathlib.Path(os.environ.get("DBT_PROJECT_DIR", os.getcwd())).resolve()
         root = next((p for p in (here, *here.parents) if (p / "ecomops" / "clv").is_dir()), None)
         if root is None:
             raise
         sys.path.insert(0, str(root))
-        import ecomops.clv.fitting as fitting
-    return fitting
+        import ecomops.clv.tables as tables
+    return tables
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    fitting = _import_clv()
+    tables = _import_clv()
 
-    # Sorted so the fit is reproducible: the optimiser sums in row order.
-    inputs = dbt.ref("int_customer_clv_inputs").df().sort_values("user_id", ignore_index=True)
-    parameters = dbt.ref("int_clv_parameters").df()
-    # A model that was not fitted (too few repeat customers) is None: its scores are null.
-    purchases, spend = fitting.params_from_table(parameters, "as_of")
-    rate = float(dbt.config.get("monthly_discount_rate"))
-    return fitting.score_customers(inputs, purchases, spend, monthly_discount_rate=rate)
+    # The body is ecomops.clv.tables.customer_clv_scores, which the Spark step
+    # runs too: inputs sorted by user_id, the as_of parameters read back; a
+    # model that was not fitted (too few repeat customers) gives null scores.
+    rate = tables.monthly_discount_rate(dbt.config.get("monthly_discount_rate"))
+    return tables.customer_clv_scores(
+        dbt.ref("int_customer_clv_inputs").df(), dbt.ref("int_clv_parameters").df(), rate)
