@@ -92,6 +92,10 @@
     line can never make dialect detection fail; lines that do not fit are
     skipped by the reader and collected by the rejects scan. -#}
 {% macro raw_file_reader(path, extra_options='') -%}
+    {{ return(adapter.dispatch('raw_file_reader', 'ecomops')(path, extra_options)) }}
+{%- endmacro %}
+
+{% macro default__raw_file_reader(path, extra_options='') -%}
     {%- set raw_format = var('raw_format', 'csv') -%}
     {%- if raw_format == 'csv' -%}
         {%- set header = raw_csv_header(path) -%}
@@ -132,6 +136,10 @@
     returns whichever line a thread reaches first, which on files of a few
     MB is a data row. -#}
 {% macro raw_csv_header(path) -%}
+    {{ return(adapter.dispatch('raw_csv_header', 'ecomops')(path)) }}
+{%- endmacro %}
+
+{% macro default__raw_csv_header(path) -%}
     {%- set delimiter = var('raw_csv_delimiter', ',') -%}
     {%- set quote = var('raw_csv_quote', '"') -%}
     {%- set first = run_query(
@@ -151,6 +159,10 @@
 {#- The files under var raw_dir, as a dict of file name -> size in bytes
     (one glob at run time; empty at parse time). -#}
 {% macro raw_dir_files() -%}
+    {{ return(adapter.dispatch('raw_dir_files', 'ecomops')()) }}
+{%- endmacro %}
+
+{% macro default__raw_dir_files() -%}
     {%- set files = {} -%}
     {%- if execute -%}
         {%- set pattern = ((var('raw_dir') | string).rstrip('/') ~ '/*') | replace("'", "''") -%}

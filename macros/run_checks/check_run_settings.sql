@@ -73,7 +73,7 @@
             ) }}
         {%- endif -%}
     {%- endfor -%}
-    {%- set salt = run_query("select getvariable('ecomops_pii_salt_is_default')") -%}
+    {%- set salt = run_query(pii_salt_is_default_sql()) -%}
     {%- if salt.rows[0][0] is none or salt.rows[0][0] -%}
         {{ exceptions.raise_compiler_error(
             "refusing to build an export with the public development PII salt. Rule pii_salt: phone numbers are hashed"
@@ -95,6 +95,17 @@
             info=true
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The query whose one value is true when the PII salt of this run is the
+    public development salt (or none is set). DuckDB: the session variable
+    the dbt-duckdb plugin sets (ecomops/dbt/pii_salt.py). -#}
+{% macro pii_salt_is_default_sql() -%}
+    {{ return(adapter.dispatch('pii_salt_is_default_sql', 'ecomops')()) }}
+{%- endmacro %}
+
+{% macro default__pii_salt_is_default_sql() -%}
+    {{ return("select getvariable('ecomops_pii_salt_is_default')") }}
 {%- endmacro %}
 
 {#- True when a raw file has at least one data row (reads one row). -#}
