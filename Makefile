@@ -44,7 +44,7 @@ export ECOMOPS_WAREHOUSE  ?= $(CURDIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv build test lint dbt-build validate coverage metrics browser dashboard dashboard-serve pytest generate docs benchmark clean spark-venv build-spark test-spark test-incremental
+.PHONY: help venv build test lint dbt-build validate coverage metrics browser dashboard dashboard-serve pytest generate docs benchmark clean spark-venv build-spark test-spark test-incremental test-spark-incremental
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -124,11 +124,15 @@ pytest: $(STAMP) ## the Python test suite (uses the warehouse make build publish
 	@echo "==> pytest"
 	ECOMOPS_TEST_WAREHOUSE=$(ECOMOPS_WAREHOUSE) \
 	ECOMOPS_TEST_RUN_RESULTS="$${DBT_TARGET_PATH:-$(CURDIR)/target}/build_run_results.json" \
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope -m "not incremental"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope -m "not incremental and not spark_incremental"
 
 test-incremental: $(STAMP) ## incremental runs (daily exports of the sample, late rows) equal a full refresh, every mart (.ci/run runs it after make test)
 	@echo "==> pytest -m incremental (tests/python/test_incremental.py)"
 	$(BIN)/pytest -q -m incremental
+
+test-spark-incremental: $(SPARK_STAMP) $(STAMP) ## a Spark increment (delete+insert) equals DuckDB's full refresh (tests/python/test_spark_incremental.py; .ci/run runs it)
+	@echo "==> pytest -m spark_incremental (tests/python/test_spark_incremental.py)"
+	$(BIN)/pytest -q -m spark_incremental
 
 test: $(STAMP) ## everything CI runs: lint, build (dbt build + tests + GX, published), coverage, MetricFlow, pytest (with the browser test)
 	@# The build leaves a core idle much of the time: lint runs beside it and

@@ -14,6 +14,7 @@ different machines can be compared.
     ecomops benchmark --scale 10
     ecomops benchmark --scale 50 --daily   # also the export of the day before, then one day as an increment
     ecomops benchmark --scale 330 --format parquet --skip-build   # 1M orders
+    ecomops benchmark --scale 1 --format csv --engine spark   # the sample, on a local Spark (ecomops/benchmark_spark.py)
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+
+from ecomops import benchmark_spark
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -58,6 +61,8 @@ class Result:
     raw_format: str
     machine: str
     cpus: int
+    # duckdb, or spark (ecomops/benchmark_spark.py: no floor, no lifetimes check).
+    engine: str = "duckdb"
     memory_gb: float = 0.0
     duckdb_memory_limit: str = ""
     # The generator's --block-scale: users simulated in blocks of at most this scale.
@@ -76,6 +81,8 @@ class Result:
     # (ecomops/clv/lifetimes_check.py): seconds of each, their ratio, and
     # whether every customer's values are identical.
     clv_inputs: dict[str, object] = field(default_factory=dict)
+    # --engine spark: the Spark build's seconds, its stages summed.
+    spark_build_seconds: float = 0.0
     # The slowest nodes of the dbt build: [unique_id, seconds].
     slowest_nodes: list[list[object]] = field(default_factory=list)
 
@@ -96,6 +103,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--daily", action="store_true",
                         help="also time a daily run: build the export of the day before the last load day"
                              " from scratch, then the whole export as an increment (docs/incremental.md)")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="build on DuckDB (default) or on a local Spark (.venv-spark: make spark-venv);"
+                             " Spark records the build's stages, no floor")
     parser.add_argument("--threads", type=int, default=None,
                         help="dbt threads (default: the profile's)")
     parser.add_argument("--record", type=pathlib.Path, default=REPO / "docs" / "benchmarks.jsonl",
@@ -112,11 +122,11 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
+def _timed(name: str, command: list[str], env: dict[str, str], cwd: pathlib.Path = REPO) -> Step:
     print(f"[benchmark] {name}: {' '.join(command)}", file=sys.stderr, flush=True)
     cpu_before = _children_cpu_seconds()
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=REPO, env=env)
+    proc = subprocess.run(command, cwd=cwd, env=env)
     seconds = time.perf_counter() - start
     step = Step(name, round(seconds, 2), round(_children_peak_rss_mb(), 1), proc.returncode,
                 round(_children_cpu_seconds() - cpu_before, 2))
@@ -189,6 +199,14 @@ def cut_before_last_load_day(raw_dir: pathlib.Path, fmt: str, out: pathlib.Path)
 
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark and append the result to the record file."""
+    if args.engine == "spark" and args.daily:
+        print("benchmark: --daily is DuckDB's (docs/incremental.md); on Spark, make test-spark-incremental proves"
+              " an increment: leave out --daily or --engine spark", file=sys.stderr)
+        return 2
+    if args.engine == "spark" and not (benchmark_spark.SPARK_BIN / "dbt").exists():
+        print(f"benchmark: --engine spark needs {benchmark_spark.SPARK_BIN}: run make spark-venv first",
+              file=sys.stderr)
+        return 2
     bin_dir = pathlib.Path(sys.executable).parent
     owned = args.workdir is None
     work = pathlib.Path(tempfile.mkdtemp(prefix="ecomops-bench-")) if owned else args.workdir
@@ -231,7 +249,16 @@ def run(args: argparse.Namespace) -> int:
         if step.returncode != 0:
             return step.returncode
         result.rows = _count_rows(raw_dir, args.format)
-        if not args.skip_build and args.daily:
+        if not args.skip_build and args.engine == "spark":
+            result.engine = "spark"
+            vars_json = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
+            result.steps.extend(benchmark_spark.run_stages(vars_json, work, env, _timed))
+            built = [step for step in result.steps if step.name.startswith(benchmark_spark.BUILD_STEP_PREFIX)]
+            result.spark_build_seconds = round(sum(step.seconds for step in built), 2)
+            result.slowest_nodes = slowest_nodes(work / "target_spark_build" / "run_results.json")
+            print(f"[benchmark] Spark build: {result.spark_build_seconds:.1f} s in {len(built)} stages",
+                  file=sys.stderr, flush=True)
+        elif not args.skip_build and args.daily:
             before_dir = work / "raw_day_before"
             last_day = cut_before_last_load_day(raw_dir, args.format, before_dir)
             print(f"[benchmark] daily: the export before {last_day} in {before_dir}", file=sys.stderr, flush=True)
@@ -247,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
                                        [str(bin_dir / "dbt"), "build", "--vars", before_vars, *excluded], daily_env))
             result.steps.append(_timed(f"dbt build (increment: loads of {last_day})",
                                        [str(bin_dir / "dbt"), "build", "--vars", full_vars, *excluded], daily_env))
-        if not args.skip_build:
+        if not args.skip_build and args.engine == "duckdb":
             vars_json = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
             command = [str(bin_dir / "dbt"), "build", "--vars", vars_json,
                        "--exclude", "resource_type:unit_test", "resource_type:seed"]

@@ -2,9 +2,9 @@
     Incremental base models (docs/incremental.md).
 
     incremental_materialization(): 'incremental' where the adapter's
-    delete+insert is proved equal to a full refresh (DuckDB,
-    make test-incremental), 'table' elsewhere (Spark, until its
-    insert_overwrite is proved: docs/spark.md).
+    delete+insert is proved equal to a full refresh (DuckDB:
+    make test-incremental; Spark, through macros/spark/spark_incremental.sql:
+    make test-spark-incremental), 'table' on any other adapter.
 
     increment_cutoff(relation): a scalar subquery, the cutoff: the latest
     loaded_at among the rows of `relation` that were staged (no quarantine

@@ -14,7 +14,8 @@
     has this table re-judges only the entry_ids with a raw row loaded at or
     after the cutoff, or whose parent changed (its user's row
     loaded at or after it), plus every row without a usable entry_id;
-    each from all of its raw rows. Spark builds it as a table.
+    each from all of its raw rows. On Spark too
+    (macros/spark/spark_incremental.sql).
 -#}
 {{ config(
     materialized=incremental_materialization(),

@@ -13,7 +13,8 @@
     has this table re-judges only the shipment_ids with a raw row loaded at or
     after the cutoff, or whose parent changed (its order's row or that order's user's row
     loaded at or after it), plus every row without a usable shipment_id;
-    each from all of its raw rows. Spark builds it as a table.
+    each from all of its raw rows. On Spark too
+    (macros/spark/spark_incremental.sql).
 -#}
 {{ config(
     materialized=incremental_materialization(),

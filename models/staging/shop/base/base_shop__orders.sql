@@ -10,7 +10,8 @@
     has this table re-judges only the order_ids with a raw row loaded at or
     after the cutoff, or whose parent changed (its user's row
     loaded at or after it), plus every row without a usable order_id;
-    each from all of its raw rows. Spark builds it as a table.
+    each from all of its raw rows. On Spark too
+    (macros/spark/spark_incremental.sql).
 -#}
 {{ config(
     materialized=incremental_materialization(),

@@ -9,7 +9,8 @@
     Incremental on DuckDB (docs/incremental.md): a run on a warehouse that
     has this table re-judges only the user_ids with a raw row loaded at or
     after the cutoff, plus every row without a usable user_id;
-    each from all of its raw rows. Spark builds it as a table.
+    each from all of its raw rows. On Spark too
+    (macros/spark/spark_incremental.sql).
 -#}
 {{ config(
     materialized=incremental_materialization(),

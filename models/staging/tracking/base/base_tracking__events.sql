@@ -13,8 +13,8 @@
     incremental_lookback_days), or whose user's row was, plus every row
     without a usable event_id. Each such event_id is re-judged from all of
     its raw rows, so dedupe and conflicts come out as in a full refresh;
-    delete+insert on increment_key replaces its rows. Spark builds it as a
-    table (docs/spark.md).
+    delete+insert on increment_key replaces its rows, on Spark too
+    (macros/spark/spark_incremental.sql).
 -#}
 {{ config(
     materialized=incremental_materialization(),
