@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
     for schema in args.schemas or ["staging"]:
         # show tables lists views too; a view is exported as the rows it returns.
