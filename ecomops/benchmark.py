@@ -35,6 +35,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from ecomops import benchmark_spark
+from ecomops.proc_tree import TreeSampler
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -50,6 +51,11 @@ class Step:
     # CPU seconds (user + system) of the step's processes: on a shared
     # machine, less disturbed by other load than the wall time.
     cpu_seconds: float = 0.0
+    # The same two, of the step's whole process tree, sampled from /proc
+    # (ecomops/proc_tree.py): they include processes nobody waits for, such
+    # as Spark's JVM, which the two above miss.
+    tree_peak_rss_mb: float = 0.0
+    tree_cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -81,8 +87,10 @@ class Result:
     # (ecomops/clv/lifetimes_check.py): seconds of each, their ratio, and
     # whether every customer's values are identical.
     clv_inputs: dict[str, object] = field(default_factory=dict)
-    # --engine spark: the Spark build's seconds, its stages summed.
+    # --engine spark: the Spark build's seconds, its stages summed, and the
+    # session settings it ran with (the profile's environment overrides).
     spark_build_seconds: float = 0.0
+    spark_settings: dict[str, str] = field(default_factory=dict)
     # The slowest nodes of the dbt build: [unique_id, seconds].
     slowest_nodes: list[list[object]] = field(default_factory=list)
 
@@ -126,11 +134,15 @@ def _timed(name: str, command: list[str], env: dict[str, str], cwd: pathlib.Path
     print(f"[benchmark] {name}: {' '.join(command)}", file=sys.stderr, flush=True)
     cpu_before = _children_cpu_seconds()
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, env=env)
+    proc = subprocess.Popen(command, cwd=cwd, env=env)
+    with TreeSampler(proc.pid) as sampled:
+        proc.wait()
     seconds = time.perf_counter() - start
     step = Step(name, round(seconds, 2), round(_children_peak_rss_mb(), 1), proc.returncode,
-                round(_children_cpu_seconds() - cpu_before, 2))
-    print(f"[benchmark] {name}: {step.seconds:.1f} s ({step.cpu_seconds:.1f} CPU-s), exit {proc.returncode}",
+                round(_children_cpu_seconds() - cpu_before, 2), round(sampled.peak_rss_bytes / 1024 ** 2, 1),
+                round(sampled.cpu_seconds, 2))
+    print(f"[benchmark] {name}: {step.seconds:.1f} s ({step.cpu_seconds:.1f} CPU-s; process tree"
+          f" {step.tree_cpu_seconds:.1f} CPU-s, peak {step.tree_peak_rss_mb:.0f} MB), exit {proc.returncode}",
           file=sys.stderr, flush=True)
     return step
 
@@ -251,6 +263,7 @@ def run(args: argparse.Namespace) -> int:
         result.rows = _count_rows(raw_dir, args.format)
         if not args.skip_build and args.engine == "spark":
             result.engine = "spark"
+            result.spark_settings = benchmark_spark.session_settings(env)
             vars_json = json.dumps({"raw_dir": str(raw_dir), "raw_format": args.format})
             result.steps.extend(benchmark_spark.run_stages(vars_json, work, env, _timed))
             built = [step for step in result.steps if step.name.startswith(benchmark_spark.BUILD_STEP_PREFIX)]

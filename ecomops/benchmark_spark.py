@@ -29,6 +29,15 @@ CLV_MODELS = ["int_clv_parameters", "int_customer_clv_scores", "int_clv_holdout_
 BUILD_STEP_PREFIX = "spark: "
 
 
+# The profile's Spark settings read from the environment, with its defaults.
+SESSION_DEFAULTS = {"ECOMOPS_SPARK_DRIVER_MEMORY": "2g", "ECOMOPS_SPARK_SHUFFLE_PARTITIONS": "4"}
+
+
+def session_settings(env: dict[str, str]) -> dict[str, str]:
+    """The Spark session settings a run gets (profiles/profiles.yml)."""
+    return {name: env.get(name, default) for name, default in SESSION_DEFAULTS.items()}
+
+
 class SparkEnvironmentMissing(RuntimeError):
     """No .venv-spark to run the Spark build with."""
 

@@ -88,3 +88,11 @@ def test_spark_refuses_daily(fake_spark_bin: pathlib.Path, tmp_path: pathlib.Pat
     args = parser.parse_args(["--engine", "spark", "--daily", "--record", str(tmp_path / "record.jsonl")])
     assert benchmark.run(args) == 2
     assert "make test-spark-incremental" in capsys.readouterr().err
+
+
+def test_session_settings_are_the_profiles_defaults_or_the_environment() -> None:
+    profile = (REPO / "profiles" / "profiles.yml").read_text(encoding="utf-8")
+    for name, default in benchmark_spark.SESSION_DEFAULTS.items():
+        assert f"env_var('{name}', '{default}')" in profile, name
+    assert benchmark_spark.session_settings({"ECOMOPS_SPARK_DRIVER_MEMORY": "8g"}) == {
+        "ECOMOPS_SPARK_DRIVER_MEMORY": "8g", "ECOMOPS_SPARK_SHUFFLE_PARTITIONS": "4"}
