@@ -31,8 +31,9 @@
     immutable); the work saved is the judging, which reads only the
     increment's keys. A run that dies between the drop and the rename
     leaves <model>__ecomops_next: the next run, finding no <model>, builds
-    the table in full, and a later increment drops the leftover. make test-spark-incremental proves a
-    Spark increment equal to DuckDB's full refresh.
+    the table in full, and a later increment drops the leftover.
+    make test-spark-incremental proves a Spark increment equal to DuckDB's
+    full refresh.
 -#}
 
 {% macro spark__incremental_materialization() -%}

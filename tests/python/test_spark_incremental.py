@@ -22,7 +22,6 @@ and Java 17); its three Spark runs take minutes, so it is not in make test.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import pathlib
 import subprocess
@@ -32,7 +31,7 @@ import pytest
 
 from conftest import REPO, run_dbt
 from ecomops.parity.compare import compare
-from test_incremental import INCREMENTAL_MODELS, SALT, SEEDS, cut_by_load, last_event_day, read_raw
+from test_incremental import INCREMENTAL_MODELS, SALT, SEEDS, cut_by_load, last_event_day, read_raw, vars_for
 
 pytestmark = pytest.mark.spark_incremental
 
@@ -41,10 +40,6 @@ SPARK_BIN = REPO / ".venv-spark" / "bin"
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 RUN_MODELS = [*BUILD, "--select", *INCREMENTAL_MODELS]
 RUN_WITH_PARENTS = [*BUILD, "--select", *(f"+{model}" for model in INCREMENTAL_MODELS)]
-
-
-def vars_for(raw: pathlib.Path) -> str:
-    return json.dumps({"raw_dir": str(raw), "raw_format": "csv"})
 
 
 def run_spark(command: list[str], args: list[str], cwd: pathlib.Path,
